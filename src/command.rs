@@ -1,0 +1,159 @@
+//! Commands as people type them (`/combo alcohol heroin`), parsed into [`Command`] values.
+//!
+//! The console and text-prefix platforms use [`parse`]; Discord builds the same values from
+//! slash-command options. The engine never sees platform types.
+
+/// Topics that have a command of the same name and no arguments.
+pub const TOPIC_COMMANDS: &[&str] = &[
+    "naloxone",
+    "testing",
+    "dontusealone",
+    "injecting",
+    "moud",
+    "principles",
+    "support",
+    "goodsamaritan",
+];
+
+/// What a person asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    /// One of [`TOPIC_COMMANDS`].
+    Topic(String),
+    /// `/overdose [opioid|stimulant|mixed]`; any other word gets the general steps.
+    Overdose(Option<String>),
+    /// `/saferuse [substance]`.
+    SaferUse(Option<String>),
+    /// `/combo a b [more...]`: the words as typed; the engine groups multi-word names.
+    Combo(Vec<String>),
+    /// `/resources [category]`.
+    Resources(Option<String>),
+    Config(ConfigCommand),
+    /// A `/word` that is no command.
+    Unknown(String),
+}
+
+/// Moderator settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigCommand {
+    /// `/config` alone or with a wrong sub-command: the list of settings.
+    Usage,
+    Show,
+    /// `None` resets.
+    Region(Option<String>),
+    /// `None` resets to the region's number.
+    Emergency(Option<String>),
+    ResponseShow(String),
+    ResponseSet(String, String),
+    ResponseReset(String),
+}
+
+/// Words that mean "back to the default" in `/config` settings.
+const RESET_WORDS: &[&str] = &["reset", "clear", "none", "default", "off"];
+
+/// Parses a line that starts with `/`; `None` for any other line (a chat message).
+pub fn parse(line: &str) -> Option<Command> {
+    let rest = line.trim().strip_prefix('/')?;
+    let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let args = args.trim();
+    let arg = (!args.is_empty()).then(|| args.to_string());
+    let name = name.to_lowercase();
+    Some(match name.as_str() {
+        "help" | "start" => Command::Help,
+        "overdose" | "od" => Command::Overdose(arg),
+        "saferuse" => Command::SaferUse(arg),
+        "combo" => Command::Combo(args.split_whitespace().map(str::to_string).collect()),
+        "resources" => Command::Resources(arg),
+        "config" => Command::Config(parse_config(args)),
+        _ if TOPIC_COMMANDS.contains(&name.as_str()) => Command::Topic(name),
+        _ => Command::Unknown(name),
+    })
+}
+
+fn parse_config(args: &str) -> ConfigCommand {
+    let mut words = args.splitn(2, char::is_whitespace);
+    let sub = words.next().unwrap_or("").to_lowercase();
+    let rest = words.next().unwrap_or("").trim();
+    let value = || (!RESET_WORDS.contains(&rest.to_lowercase().as_str())).then(|| rest.to_string());
+    match sub.as_str() {
+        "show" => ConfigCommand::Show,
+        "region" if !rest.is_empty() => ConfigCommand::Region(value()),
+        "emergency" if !rest.is_empty() => ConfigCommand::Emergency(value()),
+        "response" => parse_response(rest),
+        _ => ConfigCommand::Usage,
+    }
+}
+
+/// `show <id>`, `reset <id>`, `set <id> <text>`; in typed text `\n` stands for a new line.
+fn parse_response(args: &str) -> ConfigCommand {
+    let mut words = args.splitn(3, char::is_whitespace);
+    let action = words.next().unwrap_or("").to_lowercase();
+    let id = words.next().unwrap_or("").to_lowercase();
+    let text = words.next().unwrap_or("").trim().replace("\\n", "\n");
+    match action.as_str() {
+        _ if id.is_empty() => ConfigCommand::Usage,
+        "show" => ConfigCommand::ResponseShow(id),
+        "reset" => ConfigCommand::ResponseReset(id),
+        "set" if !text.is_empty() => ConfigCommand::ResponseSet(id, text),
+        _ => ConfigCommand::Usage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands_as_typed() {
+        assert_eq!(parse("hello"), None);
+        assert_eq!(parse("/overdose"), Some(Command::Overdose(None)));
+        assert_eq!(
+            parse("/Overdose  stimulant "),
+            Some(Command::Overdose(Some("stimulant".into())))
+        );
+        assert_eq!(
+            parse("/combo alcohol  heroin"),
+            Some(Command::Combo(vec!["alcohol".into(), "heroin".into()]))
+        );
+        assert_eq!(
+            parse("/saferuse china white"),
+            Some(Command::SaferUse(Some("china white".into())))
+        );
+        assert_eq!(parse("/naloxone"), Some(Command::Topic("naloxone".into())));
+        assert_eq!(parse("/dance"), Some(Command::Unknown("dance".into())));
+    }
+
+    #[test]
+    fn parses_config() {
+        assert_eq!(
+            parse("/config"),
+            Some(Command::Config(ConfigCommand::Usage))
+        );
+        assert_eq!(
+            parse("/config region us"),
+            Some(Command::Config(ConfigCommand::Region(Some("us".into()))))
+        );
+        assert_eq!(
+            parse("/config region reset"),
+            Some(Command::Config(ConfigCommand::Region(None)))
+        );
+        assert_eq!(
+            parse("/config emergency 112 or 999"),
+            Some(Command::Config(ConfigCommand::Emergency(Some(
+                "112 or 999".into()
+            ))))
+        );
+        assert_eq!(
+            parse("/config response set Naloxone Line one\\nline two"),
+            Some(Command::Config(ConfigCommand::ResponseSet(
+                "naloxone".into(),
+                "Line one\nline two".into()
+            )))
+        );
+        assert_eq!(
+            parse("/config response set naloxone"),
+            Some(Command::Config(ConfigCommand::Usage))
+        );
+    }
+}

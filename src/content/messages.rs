@@ -1,0 +1,110 @@
+//! The short strings the code needs (help, errors, crisis replies, config answers), each with
+//! the placeholders it may use. They live in `responses/messages.toml` like all other text.
+
+use std::collections::HashMap;
+
+/// Declares every message key once: its enum variant, its key in `messages.toml`, and the
+/// placeholders (besides `{emergency}` and `{region}`, allowed everywhere) it may contain.
+macro_rules! messages {
+    ($($variant:ident = $key:literal [$($ph:literal),*];)*) => {
+        /// A message the code sends; its text comes from `messages.toml`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($variant),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$variant),*];
+
+            /// The key in `messages.toml`.
+            pub fn key(self) -> &'static str {
+                match self { $(Msg::$variant => $key),* }
+            }
+
+            /// Placeholders this message may use besides the global ones.
+            pub fn placeholders(self) -> &'static [&'static str] {
+                match self { $(Msg::$variant => &[$($ph),*]),* }
+            }
+        }
+    };
+}
+
+messages! {
+    EmergencyUnset = "emergency_unset" [];
+    RegionUnset = "region_unset" [];
+    NoRegionNote = "no_region_note" [];
+    MoreLabel = "more_label" [];
+    SourcesTitle = "sources_title" ["reviewed"];
+    CrisisEmergency = "crisis_emergency" [];
+    CrisisConcern = "crisis_concern" [];
+    CrisisButton = "crisis_button" [];
+    HelpTitle = "help_title" [];
+    HelpBody = "help_body" [];
+    UnknownCommand = "unknown_command" ["command"];
+    TooLong = "too_long" ["max"];
+    SubstanceListTitle = "substance_list_title" [];
+    SubstanceListBody = "substance_list_body" ["names"];
+    UnknownSubstance = "unknown_substance" ["input"];
+    DidYouMean = "did_you_mean" ["suggestions"];
+    SubstanceHint = "substance_hint" [];
+    ComboNeedsTwo = "combo_needs_two" [];
+    ComboTooMany = "combo_too_many" ["max"];
+    ComboWhyTitle = "combo_why_title" [];
+    ComboIfMixingTitle = "combo_if_mixing_title" [];
+    ComboNote = "combo_note" [];
+    RatingLowRisk = "rating_low_risk" [];
+    RatingCaution = "rating_caution" [];
+    RatingUnsafe = "rating_unsafe" [];
+    RatingDangerous = "rating_dangerous" [];
+    ResourcesTitle = "resources_title" [];
+    ResourcesBody = "resources_body" [];
+    ResourcesNone = "resources_none" ["category"];
+    ResourcesNoRegion = "resources_no_region" ["regions"];
+    ResourcesSectionTitle = "resources_section_title" [];
+    UnknownCategory = "unknown_category" ["input", "categories"];
+    NotModerator = "not_moderator" [];
+    ConfigUsage = "config_usage" [];
+    ConfigShow = "config_show" ["region_code", "overrides"];
+    ConfigRegionSet = "config_region_set" [];
+    ConfigRegionCleared = "config_region_cleared" [];
+    UnknownRegion = "unknown_region" ["input", "regions"];
+    ConfigEmergencySet = "config_emergency_set" [];
+    ConfigEmergencyCleared = "config_emergency_cleared" [];
+    InvalidEmergency = "invalid_emergency" ["max"];
+    ConfigResponseSet = "config_response_set" ["id"];
+    ConfigResponseReset = "config_response_reset" ["id"];
+    ConfigResponseNone = "config_response_none" ["id"];
+    UnknownResponse = "unknown_response" ["input"];
+    StigmaWarning = "stigma_warning" ["terms"];
+    OverrideTooLong = "override_too_long" ["len", "max"];
+    StoreError = "store_error" [];
+}
+
+/// Placeholders every text may use.
+pub const GLOBAL_PLACEHOLDERS: &[&str] = &["emergency", "region"];
+
+/// The loaded message texts; every [`Msg`] has one (checked on load).
+#[derive(Debug, Clone)]
+pub struct Messages {
+    texts: HashMap<Msg, String>,
+    categories: HashMap<super::Category, String>,
+}
+
+impl Messages {
+    pub(super) fn new(
+        texts: HashMap<Msg, String>,
+        categories: HashMap<super::Category, String>,
+    ) -> Self {
+        Messages { texts, categories }
+    }
+
+    /// The raw template of a message (placeholders not yet filled).
+    pub fn template(&self, msg: Msg) -> &str {
+        self.texts.get(&msg).map_or("", String::as_str)
+    }
+
+    /// A category's display name.
+    pub fn category(&self, category: super::Category) -> &str {
+        self.categories
+            .get(&category)
+            .map_or(category.id(), String::as_str)
+    }
+}

@@ -1,0 +1,681 @@
+//! The platform-neutral bot: commands in, replies out; chat messages in, crisis replies out.
+//!
+//! Adapters (console, Discord, Matrix) build a [`Context`] and a [`Command`], call the engine,
+//! and render the [`Reply`]. Everything a user can see is decided here, so it is tested here.
+
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
+
+use crate::command::{self, Command, ConfigCommand};
+use crate::content::{
+    Category, Content, MAX_EMERGENCY_LEN, Msg, Region, Substance, Topic, combo_details,
+    resource_lines, sources_section, text, voice,
+};
+use crate::detect::{Detector, Level};
+use crate::limits;
+use crate::reply::{More, Reply, Section};
+use crate::store::{Settings, Store};
+
+/// The most substances one `/combo` compares (15 pairs, one line each).
+pub const MAX_COMBO: usize = 6;
+/// Pairs explained in full behind the button, worst first: three fit one embed.
+const DETAILED_PAIRS: usize = 3;
+/// Longest echo of user input in a reply.
+const MAX_ECHO: usize = 40;
+
+static EMERGENCY_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{L}\p{N} +\-().,/]+$").expect("valid emergency-number pattern")
+});
+
+/// Who is asking, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The community whose settings apply: a Discord server, a Matrix room, the console.
+    pub community: &'a str,
+    /// Allowed to change settings (checked by the adapter from the platform's permissions).
+    pub moderator: bool,
+}
+
+pub struct Engine {
+    content: Arc<Content>,
+    store: Arc<dyn Store>,
+    detector: Detector,
+}
+
+/// A community's settings resolved against the content: what `{emergency}` and `{region}` read.
+struct View<'c> {
+    settings: Settings,
+    region: Option<&'c Region>,
+    emergency: String,
+    region_name: String,
+}
+
+impl View<'_> {
+    fn fill(&self, template: &str) -> String {
+        self.fill_with(template, &[])
+    }
+
+    fn fill_with(&self, template: &str, extra: &[(&str, &str)]) -> String {
+        let mut vars: Vec<(&str, &str)> = vec![
+            ("emergency", &self.emergency),
+            ("region", &self.region_name),
+        ];
+        vars.extend_from_slice(extra);
+        text::fill(template, &vars)
+    }
+}
+
+impl Engine {
+    pub fn new(content: Arc<Content>, store: Arc<dyn Store>) -> Engine {
+        Engine {
+            content,
+            store,
+            detector: Detector::builtin(),
+        }
+    }
+
+    pub fn content(&self) -> &Content {
+        &self.content
+    }
+
+    /// One line typed in a text-only chat (console, Matrix): a `/command`, or a chat message
+    /// answered only if it reads as a crisis.
+    pub fn line(&self, ctx: Context<'_>, line: &str) -> Option<Reply> {
+        if limits::len(line) > limits::MESSAGE {
+            let view = self.view(ctx);
+            return Some(Reply::notice(view.fill_with(
+                self.msg(Msg::TooLong),
+                &[("max", &limits::MESSAGE.to_string())],
+            )));
+        }
+        match command::parse(line) {
+            Some(cmd) => Some(self.command(ctx, &cmd)),
+            None => self.message(ctx, line),
+        }
+    }
+
+    /// Answers a command.
+    pub fn command(&self, ctx: Context<'_>, cmd: &Command) -> Reply {
+        let view = self.view(ctx);
+        match cmd {
+            Command::Help => Reply {
+                title: view.fill(self.msg(Msg::HelpTitle)),
+                body: view.fill(self.msg(Msg::HelpBody)),
+                ..Reply::default()
+            },
+            Command::Topic(id) => self.topic_by_id(&view, id),
+            Command::Overdose(kind) => self.topic_by_id(&view, overdose_topic(kind.as_deref())),
+            Command::SaferUse(None) => self.substance_list(&view),
+            Command::SaferUse(Some(query)) => match self.content.substance(query) {
+                Some(substance) => self.topic_reply(&view, &substance.topic),
+                None => self.unknown_substance(&view, query),
+            },
+            Command::Combo(words) => self.combo(&view, words),
+            Command::Resources(category) => self.resources(&view, category.as_deref()),
+            Command::Config(_) if !ctx.moderator => {
+                Reply::notice(view.fill(self.msg(Msg::NotModerator)))
+            }
+            Command::Config(config) => self.config(ctx, &view, config),
+            Command::Unknown(name) => Reply::notice(
+                view.fill_with(self.msg(Msg::UnknownCommand), &[("command", &echo(name))]),
+            ),
+        }
+    }
+
+    /// Reads a chat message in a listening channel; a quiet reply if it reads as a crisis.
+    /// The text is neither stored nor logged: only the level and rule ids are.
+    pub fn message(&self, ctx: Context<'_>, text: &str) -> Option<Reply> {
+        let detection = self.detector.scan(text);
+        tracing::debug!(level = %detection.level, rules = ?detection.rules, guards = ?detection.guards, "message scanned");
+        let body = match detection.level {
+            Level::None => return None,
+            Level::Concern => Msg::CrisisConcern,
+            Level::Emergency => Msg::CrisisEmergency,
+        };
+        let view = self.view(ctx);
+        let steps = self
+            .content
+            .topic("overdose")
+            .map_or_else(Vec::new, |t| self.sections(&view, t));
+        Some(Reply {
+            body: view.fill(self.msg(body)),
+            more: Some(More {
+                label: self.msg(Msg::CrisisButton).to_string(),
+                sections: steps,
+            }),
+            ..Reply::default()
+        })
+    }
+
+    fn msg(&self, msg: Msg) -> &str {
+        self.content.messages.template(msg)
+    }
+
+    /// Settings and what they resolve to. A store failure is logged and the defaults are
+    /// used, so a broken disk never silences an overdose reply.
+    fn view(&self, ctx: Context<'_>) -> View<'_> {
+        let settings = self.store.settings(ctx.community).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "reading settings failed; answering with defaults");
+            Settings::default()
+        });
+        let region = settings
+            .region
+            .as_deref()
+            .and_then(|code| self.content.region(code));
+        let emergency = settings
+            .emergency
+            .clone()
+            .or_else(|| region.map(|r| r.emergency.clone()))
+            .unwrap_or_else(|| self.msg(Msg::EmergencyUnset).to_string());
+        let region_name = region.map_or_else(
+            || self.msg(Msg::RegionUnset).to_string(),
+            |r| r.name.clone(),
+        );
+        View {
+            settings,
+            region,
+            emergency,
+            region_name,
+        }
+    }
+
+    fn topic_by_id(&self, view: &View<'_>, id: &str) -> Reply {
+        match self.content.topic(id) {
+            Some(topic) => self.topic_reply(view, topic),
+            // Content validation requires every topic a command names; this is unreachable
+            // with valid content, but an answer beats a panic.
+            None => {
+                Reply::notice(view.fill_with(self.msg(Msg::UnknownCommand), &[("command", id)]))
+            }
+        }
+    }
+
+    fn topic_reply(&self, view: &View<'_>, topic: &Topic) -> Reply {
+        let summary = view
+            .settings
+            .overrides
+            .get(&topic.id)
+            .unwrap_or(&topic.summary);
+        let needs_region = topic.emergency || !topic.resources.is_empty();
+        Reply {
+            title: view.fill(&topic.title),
+            body: view.fill(summary),
+            more: Some(More {
+                label: self.msg(Msg::MoreLabel).to_string(),
+                sections: self.sections(view, topic),
+            }),
+            footer: (needs_region && view.region.is_none())
+                .then(|| view.fill(self.msg(Msg::NoRegionNote))),
+            ephemeral: false,
+        }
+    }
+
+    /// A topic's details: its sections, the services in the community's region that it names,
+    /// and its sources.
+    fn sections(&self, view: &View<'_>, topic: &Topic) -> Vec<Section> {
+        let mut sections: Vec<Section> = topic
+            .sections
+            .iter()
+            .map(|s| Section {
+                title: view.fill(&s.title),
+                body: view.fill(&s.body),
+            })
+            .collect();
+        if let Some(region) = view.region {
+            let services = resource_lines(
+                region
+                    .resources
+                    .iter()
+                    .filter(|r| topic.resources.contains(&r.category)),
+            );
+            if !services.is_empty() {
+                sections.push(Section {
+                    title: view.fill(self.msg(Msg::ResourcesSectionTitle)),
+                    body: services,
+                });
+            }
+        }
+        sections.push(sources_section(
+            &self.content.messages,
+            &topic.sources,
+            &topic.reviewed,
+        ));
+        sections
+    }
+
+    fn substance_list(&self, view: &View<'_>) -> Reply {
+        let names: Vec<&str> = self
+            .content
+            .substances()
+            .iter()
+            .map(|s| s.topic.title.as_str())
+            .collect();
+        Reply {
+            title: view.fill(self.msg(Msg::SubstanceListTitle)),
+            body: view.fill_with(
+                self.msg(Msg::SubstanceListBody),
+                &[("names", &names.join(", "))],
+            ),
+            ..Reply::default()
+        }
+    }
+
+    fn unknown_substance(&self, view: &View<'_>, query: &str) -> Reply {
+        let mut body = view.fill_with(self.msg(Msg::UnknownSubstance), &[("input", &echo(query))]);
+        body.push(' ');
+        let suggestions: Vec<String> = self
+            .content
+            .suggest(query)
+            .iter()
+            .map(|s| format!("`/saferuse {}`", s.topic.id))
+            .collect();
+        if suggestions.is_empty() {
+            body.push_str(&view.fill(self.msg(Msg::SubstanceHint)));
+        } else {
+            body.push_str(&view.fill_with(
+                self.msg(Msg::DidYouMean),
+                &[("suggestions", &suggestions.join(", "))],
+            ));
+        }
+        Reply::notice(body)
+    }
+
+    fn combo(&self, view: &View<'_>, words: &[String]) -> Reply {
+        let substances = match self.resolve_many(words) {
+            Ok(found) => found,
+            Err(unknown) => return self.unknown_substance(view, &unknown),
+        };
+        if substances.len() < 2 {
+            return Reply::notice(view.fill(self.msg(Msg::ComboNeedsTwo)));
+        }
+        if substances.len() > MAX_COMBO {
+            return Reply::notice(view.fill_with(
+                self.msg(Msg::ComboTooMany),
+                &[("max", &MAX_COMBO.to_string())],
+            ));
+        }
+        let mut pairs = Vec::new();
+        for (i, a) in substances.iter().enumerate() {
+            for b in &substances[i + 1..] {
+                if let Some(combo) = self.content.combo(&a.class, &b.class) {
+                    pairs.push((format!("{} + {}", a.topic.title, b.topic.title), combo));
+                }
+            }
+        }
+        // Worst first: the most important line is the one read.
+        pairs.sort_by_key(|(_, combo)| std::cmp::Reverse(combo.rating));
+        let why = self.msg(Msg::ComboWhyTitle);
+        let if_mixing = self.msg(Msg::ComboIfMixingTitle);
+        let names: Vec<&str> = substances.iter().map(|s| s.topic.title.as_str()).collect();
+        let (body, sections) = match pairs.as_slice() {
+            [(_, combo)] => (
+                format!(
+                    "**{}**\n{}",
+                    self.msg(combo.rating.label()),
+                    combo_details(
+                        why,
+                        if_mixing,
+                        &view.fill(&combo.why),
+                        &view.fill(&combo.if_mixing)
+                    )
+                ),
+                Vec::new(),
+            ),
+            _ => (
+                pairs
+                    .iter()
+                    .map(|(name, c)| format!("**{}**: {name}", self.msg(c.rating.label())))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                pairs
+                    .iter()
+                    .take(DETAILED_PAIRS)
+                    .map(|(name, c)| Section {
+                        title: format!("{} — {name}", self.msg(c.rating.label())),
+                        body: combo_details(
+                            why,
+                            if_mixing,
+                            &view.fill(&c.why),
+                            &view.fill(&c.if_mixing),
+                        ),
+                    })
+                    .collect(),
+            ),
+        };
+        let mut sections = sections;
+        let (sources, reviewed) = self.content.combo_sources();
+        sections.push(sources_section(&self.content.messages, sources, reviewed));
+        Reply {
+            title: names.join(" + "),
+            body,
+            more: Some(More {
+                label: self.msg(Msg::MoreLabel).to_string(),
+                sections,
+            }),
+            footer: Some(view.fill(self.msg(Msg::ComboNote))),
+            ephemeral: false,
+        }
+    }
+
+    /// Groups typed words into substances, longest name first ("china white" is one), and
+    /// drops duplicates. Words like "and" and separators like "+" are skipped.
+    fn resolve_many(&self, words: &[String]) -> Result<Vec<&Substance>, String> {
+        let words: Vec<&str> = words
+            .iter()
+            .flat_map(|w| w.split(['+', '&']))
+            .map(|w| w.trim_matches(|c: char| c == ',' || c.is_whitespace()))
+            .filter(|w| {
+                !w.is_empty() && !["and", "with", "plus"].contains(&w.to_lowercase().as_str())
+            })
+            .collect();
+        let mut found: Vec<&Substance> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let matched = (i + 1..=words.len()).rev().find_map(|j| {
+                self.content
+                    .substance(&words[i..j].join(" "))
+                    .map(|s| (s, j))
+            });
+            let Some((substance, next)) = matched else {
+                return Err(words[i].to_string());
+            };
+            if !found.iter().any(|s| s.topic.id == substance.topic.id) {
+                found.push(substance);
+            }
+            i = next;
+        }
+        Ok(found)
+    }
+
+    fn resources(&self, view: &View<'_>, category: Option<&str>) -> Reply {
+        let wanted = match category.map(|c| (c, Category::parse(c))) {
+            None => None,
+            Some((_, Some(c))) => Some(c),
+            Some((input, None)) => {
+                let list: Vec<String> = Category::ALL
+                    .iter()
+                    .map(|c| format!("`{}`", c.id()))
+                    .collect();
+                return Reply::notice(view.fill_with(
+                    self.msg(Msg::UnknownCategory),
+                    &[("input", &echo(input)), ("categories", &list.join(", "))],
+                ));
+            }
+        };
+        let Some(region) = view.region else {
+            let regions: Vec<String> = self
+                .content
+                .regions()
+                .iter()
+                .map(|r| format!("`{}` ({})", r.code, r.name))
+                .collect();
+            return Reply::notice(view.fill_with(
+                self.msg(Msg::ResourcesNoRegion),
+                &[("regions", &regions.join(", "))],
+            ));
+        };
+        let sections: Vec<Section> = Category::ALL
+            .iter()
+            .filter(|c| wanted.is_none_or(|w| w == **c))
+            .filter_map(|c| {
+                let lines = resource_lines(region.resources.iter().filter(|r| r.category == *c));
+                (!lines.is_empty()).then(|| Section {
+                    title: self.content.messages.category(*c).to_string(),
+                    body: lines,
+                })
+            })
+            .collect();
+        if sections.is_empty() {
+            let label = wanted.map_or("", |c| self.content.messages.category(c));
+            return Reply::notice(
+                view.fill_with(self.msg(Msg::ResourcesNone), &[("category", label)]),
+            );
+        }
+        Reply {
+            title: view.fill(self.msg(Msg::ResourcesTitle)),
+            body: view.fill(self.msg(Msg::ResourcesBody)),
+            more: Some(More {
+                label: self.msg(Msg::MoreLabel).to_string(),
+                sections,
+            }),
+            ..Reply::default()
+        }
+    }
+
+    fn config(&self, ctx: Context<'_>, view: &View<'_>, config: &ConfigCommand) -> Reply {
+        let result = match config {
+            ConfigCommand::Usage => return Reply::notice(view.fill(self.msg(Msg::ConfigUsage))),
+            ConfigCommand::Show => return Reply::notice(self.config_show(view)),
+            ConfigCommand::Region(code) => self.set_region(ctx, view, code.as_deref()),
+            ConfigCommand::Emergency(number) => self.set_emergency(ctx, view, number.as_deref()),
+            ConfigCommand::ResponseShow(id) => return self.response_show(view, id),
+            ConfigCommand::ResponseSet(id, text) => self.set_response(ctx, view, id, text),
+            ConfigCommand::ResponseReset(id) => self.reset_response(ctx, view, id),
+        };
+        Reply::notice(result.unwrap_or_else(|message| message))
+    }
+
+    fn config_show(&self, view: &View<'_>) -> String {
+        let code = view.region.map_or("—", |r| r.code.as_str());
+        let overrides: Vec<&str> = view.settings.overrides.keys().map(String::as_str).collect();
+        let overrides = if overrides.is_empty() {
+            "—".to_string()
+        } else {
+            overrides.join(", ")
+        };
+        view.fill_with(
+            self.msg(Msg::ConfigShow),
+            &[("region_code", code), ("overrides", &overrides)],
+        )
+    }
+
+    /// Saves a change and describes the result in the new settings' terms; `Err` holds the
+    /// message to show when nothing was saved.
+    fn save(
+        &self,
+        ctx: Context<'_>,
+        change: &mut dyn FnMut(&mut Settings),
+        done: Msg,
+        extra: &[(&str, &str)],
+    ) -> Result<String, String> {
+        match self.store.update(ctx.community, change) {
+            Ok(_) => Ok(self.view(ctx).fill_with(self.msg(done), extra)),
+            Err(e) => {
+                tracing::error!(error = %e, "saving settings failed");
+                Err(self.view(ctx).fill(self.msg(Msg::StoreError)))
+            }
+        }
+    }
+
+    fn set_region(
+        &self,
+        ctx: Context<'_>,
+        view: &View<'_>,
+        query: Option<&str>,
+    ) -> Result<String, String> {
+        let Some(query) = query else {
+            return self.save(ctx, &mut |s| s.region = None, Msg::ConfigRegionCleared, &[]);
+        };
+        let Some(region) = self.content.region(query) else {
+            let regions: Vec<String> = self
+                .content
+                .regions()
+                .iter()
+                .map(|r| format!("`{}` ({})", r.code, r.name))
+                .collect();
+            return Err(view.fill_with(
+                self.msg(Msg::UnknownRegion),
+                &[("input", &echo(query)), ("regions", &regions.join(", "))],
+            ));
+        };
+        let code = region.code.clone();
+        self.save(
+            ctx,
+            &mut |s| s.region = Some(code.clone()),
+            Msg::ConfigRegionSet,
+            &[],
+        )
+    }
+
+    fn set_emergency(
+        &self,
+        ctx: Context<'_>,
+        view: &View<'_>,
+        number: Option<&str>,
+    ) -> Result<String, String> {
+        let Some(number) = number.map(str::trim) else {
+            return self.save(
+                ctx,
+                &mut |s| s.emergency = None,
+                Msg::ConfigEmergencyCleared,
+                &[],
+            );
+        };
+        if limits::len(number) > MAX_EMERGENCY_LEN || !EMERGENCY_NUMBER.is_match(number) {
+            return Err(view.fill_with(
+                self.msg(Msg::InvalidEmergency),
+                &[("max", &MAX_EMERGENCY_LEN.to_string())],
+            ));
+        }
+        self.save(
+            ctx,
+            &mut |s| s.emergency = Some(number.to_string()),
+            Msg::ConfigEmergencySet,
+            &[],
+        )
+    }
+
+    /// The id a moderator's name for a topic or substance stands for.
+    fn response_id(&self, query: &str) -> Option<String> {
+        let query = text::lookup_key(query);
+        if self.content.topic(&query).is_some() {
+            return Some(query);
+        }
+        self.content.substance(&query).map(|s| s.topic.id.clone())
+    }
+
+    fn response_show(&self, view: &View<'_>, query: &str) -> Reply {
+        let Some(id) = self.response_id(query) else {
+            return Reply::notice(
+                view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]),
+            );
+        };
+        let topic = self
+            .content
+            .topic(&id)
+            .or_else(|| self.content.substance(&id).map(|s| &s.topic));
+        let text = view
+            .settings
+            .overrides
+            .get(&id)
+            .or(topic.map(|t| &t.summary))
+            .cloned()
+            .unwrap_or_default();
+        Reply {
+            title: id,
+            body: view.fill(&text),
+            ephemeral: true,
+            ..Reply::default()
+        }
+    }
+
+    fn set_response(
+        &self,
+        ctx: Context<'_>,
+        view: &View<'_>,
+        query: &str,
+        text: &str,
+    ) -> Result<String, String> {
+        let Some(id) = self.response_id(query) else {
+            return Err(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
+        };
+        // Measured as it will be sent: with this community's emergency number filled in.
+        let len = limits::len(&view.fill(text));
+        if len > limits::MESSAGE {
+            return Err(view.fill_with(
+                self.msg(Msg::OverrideTooLong),
+                &[
+                    ("len", &len.to_string()),
+                    ("max", &limits::MESSAGE.to_string()),
+                ],
+            ));
+        }
+        let text = text.to_string();
+        let saved = self.save(
+            ctx,
+            &mut |s| {
+                s.overrides.insert(id.clone(), text.clone());
+            },
+            Msg::ConfigResponseSet,
+            &[("id", &id)],
+        )?;
+        let terms: Vec<String> = voice::stigma_terms(&text)
+            .into_iter()
+            .map(|t| format!("\"{}\"", t.term))
+            .collect();
+        if terms.is_empty() {
+            Ok(saved)
+        } else {
+            Ok(format!(
+                "{saved}\n{}",
+                view.fill_with(
+                    self.msg(Msg::StigmaWarning),
+                    &[("terms", &terms.join(", "))]
+                )
+            ))
+        }
+    }
+
+    fn reset_response(
+        &self,
+        ctx: Context<'_>,
+        view: &View<'_>,
+        query: &str,
+    ) -> Result<String, String> {
+        let Some(id) = self.response_id(query) else {
+            return Err(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
+        };
+        if !view.settings.overrides.contains_key(&id) {
+            return Err(view.fill_with(self.msg(Msg::ConfigResponseNone), &[("id", &id)]));
+        }
+        self.save(
+            ctx,
+            &mut |s| {
+                s.overrides.remove(&id);
+            },
+            Msg::ConfigResponseReset,
+            &[("id", &id)],
+        )
+    }
+}
+
+/// The topic `/overdose <kind>` answers; unknown kinds get the general steps, never an error.
+fn overdose_topic(kind: Option<&str>) -> &'static str {
+    let kind = kind.map(text::lookup_key).unwrap_or_default();
+    match kind.as_str() {
+        "opioid" | "opioids" | "opiate" | "opiates" | "heroin" | "fentanyl" | "fent" | "dope" => {
+            "overdose-opioid"
+        }
+        "stimulant" | "stimulants" | "upper" | "uppers" | "overamp" | "overamping"
+        | "over-amping" | "coke" | "cocaine" | "meth" | "speed" => "overdose-stimulant",
+        "mixed" | "mix" | "mixing" | "benzo" | "benzos" | "alcohol" | "xylazine" | "tranq"
+        | "ghb" => "overdose-mixed",
+        _ => "overdose",
+    }
+}
+
+/// User input as it may appear in a reply: one line, at most [`MAX_ECHO`] characters, and
+/// unable to ping anyone even where a platform would read `@everyone` or `<@id>`.
+fn echo(input: &str) -> String {
+    let line: String = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut short: String = line.chars().take(MAX_ECHO).collect();
+    if limits::len(&line) > MAX_ECHO {
+        short.push('…');
+    }
+    short
+        .replace('@', "@\u{200B}")
+        .replace('<', "‹")
+        .replace('>', "›")
+        .replace('`', "'")
+}

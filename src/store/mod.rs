@@ -1,0 +1,82 @@
+//! Per-community settings behind a [`Store`] trait, so that the backend can change (sled is
+//! still beta) without touching the engine.
+//!
+//! Only settings moderators chose are stored. Chat message text never reaches a store.
+
+mod memory;
+mod sled_store;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use memory::MemoryStore;
+pub use sled_store::SledStore;
+
+/// What moderators configured for one community (a Discord server, a Matrix room, a console).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Region code from `responses/regions/`: sets the emergency number and national services.
+    pub region: Option<String>,
+    /// An emergency number that overrides the region's.
+    pub emergency: Option<String>,
+    /// Moderators' own short texts, by topic or substance id.
+    pub overrides: BTreeMap<String, String>,
+}
+
+/// Why the store could not read or write.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the settings store failed: {0}")]
+    Backend(String),
+    #[error("the stored settings of community {community:?} cannot be read: {reason}")]
+    Corrupt { community: String, reason: String },
+}
+
+/// Where settings live. Every write is durable when `update` returns.
+pub trait Store: Send + Sync {
+    /// The settings of a community; defaults if it has none yet.
+    fn settings(&self, community: &str) -> Result<Settings, StoreError>;
+
+    /// Applies `change` to a community's settings atomically and returns the result.
+    /// `change` may be called more than once if another writer got there first.
+    fn update(
+        &self,
+        community: &str,
+        change: &mut dyn FnMut(&mut Settings),
+    ) -> Result<Settings, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The behaviour every store must have; run against each implementation.
+    pub(crate) fn behaves_like_a_store(store: &dyn Store) {
+        assert_eq!(store.settings("a").unwrap(), Settings::default());
+        let after = store
+            .update("a", &mut |s| s.region = Some("ca".into()))
+            .unwrap();
+        assert_eq!(after.region.as_deref(), Some("ca"));
+        store
+            .update("a", &mut |s| {
+                s.overrides
+                    .insert("naloxone".into(), "Ask us where to get it.".into());
+            })
+            .unwrap();
+        let read = store.settings("a").unwrap();
+        assert_eq!(read.region.as_deref(), Some("ca"));
+        assert_eq!(read.overrides["naloxone"], "Ask us where to get it.");
+        assert_eq!(
+            store.settings("b").unwrap(),
+            Settings::default(),
+            "communities are separate"
+        );
+    }
+
+    #[test]
+    fn memory_store_keeps_settings_per_community() {
+        behaves_like_a_store(&MemoryStore::default());
+    }
+}
