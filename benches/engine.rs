@@ -25,10 +25,7 @@ const MESSAGES: &[&str] = &[
 ];
 
 fn engine_benches(c: &mut Criterion) {
-    let engine = Engine::new(
-        Arc::new(Content::embedded()),
-        Arc::new(MemoryStore::default()),
-    );
+    let engine = Engine::new(Arc::new(Content::embedded()), Arc::new(MemoryStore::default()));
     let ctx = Context {
         community: "bench",
         moderator: false,
@@ -47,12 +44,7 @@ fn engine_benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("detector");
     group.throughput(Throughput::Elements(MESSAGES.len() as u64));
     group.bench_function("scan message mix", |b| {
-        b.iter(|| {
-            MESSAGES
-                .iter()
-                .map(|m| detector.scan(black_box(m)).level)
-                .max()
-        })
+        b.iter(|| MESSAGES.iter().map(|m| detector.scan(black_box(m)).level).max())
     });
     group.finish();
 }

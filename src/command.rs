@@ -126,10 +126,7 @@ mod tests {
 
     #[test]
     fn parses_config() {
-        assert_eq!(
-            parse("/config"),
-            Some(Command::Config(ConfigCommand::Usage))
-        );
+        assert_eq!(parse("/config"), Some(Command::Config(ConfigCommand::Usage)));
         assert_eq!(
             parse("/config region us"),
             Some(Command::Config(ConfigCommand::Region(Some("us".into()))))
@@ -140,9 +137,7 @@ mod tests {
         );
         assert_eq!(
             parse("/config emergency 112 or 999"),
-            Some(Command::Config(ConfigCommand::Emergency(Some(
-                "112 or 999".into()
-            ))))
+            Some(Command::Config(ConfigCommand::Emergency(Some("112 or 999".into()))))
         );
         assert_eq!(
             parse("/config response set Naloxone Line one\\nline two"),

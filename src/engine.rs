@@ -9,8 +9,8 @@ use regex::Regex;
 
 use crate::command::{self, Command, ConfigCommand};
 use crate::content::{
-    Category, Content, MAX_EMERGENCY_LEN, Msg, Region, Substance, Topic, combo_details,
-    resource_lines, sources_section, text, voice,
+    Category, Content, MAX_EMERGENCY_LEN, Msg, Region, Substance, Topic, combo_details, resource_lines,
+    sources_section, text, voice,
 };
 use crate::detect::{Detector, Level};
 use crate::limits;
@@ -24,9 +24,8 @@ const DETAILED_PAIRS: usize = 3;
 /// Longest echo of user input in a reply.
 const MAX_ECHO: usize = 40;
 
-static EMERGENCY_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{L}\p{N} +\-().,/]+$").expect("valid emergency-number pattern")
-});
+static EMERGENCY_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\p{L}\p{N} +\-().,/]+$").expect("valid emergency-number pattern"));
 
 /// Who is asking, and where.
 #[derive(Debug, Clone, Copy)]
@@ -57,10 +56,7 @@ impl View<'_> {
     }
 
     fn fill_with(&self, template: &str, extra: &[(&str, &str)]) -> String {
-        let mut vars: Vec<(&str, &str)> = vec![
-            ("emergency", &self.emergency),
-            ("region", &self.region_name),
-        ];
+        let mut vars: Vec<(&str, &str)> = vec![("emergency", &self.emergency), ("region", &self.region_name)];
         vars.extend_from_slice(extra);
         text::fill(template, &vars)
     }
@@ -84,10 +80,9 @@ impl Engine {
     pub fn line(&self, ctx: Context<'_>, line: &str) -> Option<Reply> {
         if limits::len(line) > limits::MESSAGE {
             let view = self.view(ctx);
-            return Some(Reply::notice(view.fill_with(
-                self.msg(Msg::TooLong),
-                &[("max", &limits::MESSAGE.to_string())],
-            )));
+            return Some(Reply::notice(
+                view.fill_with(self.msg(Msg::TooLong), &[("max", &limits::MESSAGE.to_string())]),
+            ));
         }
         match command::parse(line) {
             Some(cmd) => Some(self.command(ctx, &cmd)),
@@ -113,13 +108,11 @@ impl Engine {
             },
             Command::Combo(words) => self.combo(&view, words),
             Command::Resources(category) => self.resources(&view, category.as_deref()),
-            Command::Config(_) if !ctx.moderator => {
-                Reply::notice(view.fill(self.msg(Msg::NotModerator)))
-            }
+            Command::Config(_) if !ctx.moderator => Reply::notice(view.fill(self.msg(Msg::NotModerator))),
             Command::Config(config) => self.config(ctx, &view, config),
-            Command::Unknown(name) => Reply::notice(
-                view.fill_with(self.msg(Msg::UnknownCommand), &[("command", &echo(name))]),
-            ),
+            Command::Unknown(name) => {
+                Reply::notice(view.fill_with(self.msg(Msg::UnknownCommand), &[("command", &echo(name))]))
+            }
         }
     }
 
@@ -159,19 +152,13 @@ impl Engine {
             tracing::error!(error = %e, "reading settings failed; answering with defaults");
             Settings::default()
         });
-        let region = settings
-            .region
-            .as_deref()
-            .and_then(|code| self.content.region(code));
+        let region = settings.region.as_deref().and_then(|code| self.content.region(code));
         let emergency = settings
             .emergency
             .clone()
             .or_else(|| region.map(|r| r.emergency.clone()))
             .unwrap_or_else(|| self.msg(Msg::EmergencyUnset).to_string());
-        let region_name = region.map_or_else(
-            || self.msg(Msg::RegionUnset).to_string(),
-            |r| r.name.clone(),
-        );
+        let region_name = region.map_or_else(|| self.msg(Msg::RegionUnset).to_string(), |r| r.name.clone());
         View {
             settings,
             region,
@@ -185,18 +172,12 @@ impl Engine {
             Some(topic) => self.topic_reply(view, topic),
             // Content validation requires every topic a command names; this is unreachable
             // with valid content, but an answer beats a panic.
-            None => {
-                Reply::notice(view.fill_with(self.msg(Msg::UnknownCommand), &[("command", id)]))
-            }
+            None => Reply::notice(view.fill_with(self.msg(Msg::UnknownCommand), &[("command", id)])),
         }
     }
 
     fn topic_reply(&self, view: &View<'_>, topic: &Topic) -> Reply {
-        let summary = view
-            .settings
-            .overrides
-            .get(&topic.id)
-            .unwrap_or(&topic.summary);
+        let summary = view.settings.overrides.get(&topic.id).unwrap_or(&topic.summary);
         let needs_region = topic.emergency || !topic.resources.is_empty();
         Reply {
             title: view.fill(&topic.title),
@@ -205,8 +186,7 @@ impl Engine {
                 label: self.msg(Msg::MoreLabel).to_string(),
                 sections: self.sections(view, topic),
             }),
-            footer: (needs_region && view.region.is_none())
-                .then(|| view.fill(self.msg(Msg::NoRegionNote))),
+            footer: (needs_region && view.region.is_none()).then(|| view.fill(self.msg(Msg::NoRegionNote))),
             ephemeral: false,
         }
     }
@@ -236,11 +216,7 @@ impl Engine {
                 });
             }
         }
-        sections.push(sources_section(
-            &self.content.messages,
-            &topic.sources,
-            &topic.reviewed,
-        ));
+        sections.push(sources_section(&self.content.messages, &topic.sources, &topic.reviewed));
         sections
     }
 
@@ -253,10 +229,7 @@ impl Engine {
             .collect();
         Reply {
             title: view.fill(self.msg(Msg::SubstanceListTitle)),
-            body: view.fill_with(
-                self.msg(Msg::SubstanceListBody),
-                &[("names", &names.join(", "))],
-            ),
+            body: view.fill_with(self.msg(Msg::SubstanceListBody), &[("names", &names.join(", "))]),
             ..Reply::default()
         }
     }
@@ -273,10 +246,7 @@ impl Engine {
         if suggestions.is_empty() {
             body.push_str(&view.fill(self.msg(Msg::SubstanceHint)));
         } else {
-            body.push_str(&view.fill_with(
-                self.msg(Msg::DidYouMean),
-                &[("suggestions", &suggestions.join(", "))],
-            ));
+            body.push_str(&view.fill_with(self.msg(Msg::DidYouMean), &[("suggestions", &suggestions.join(", "))]));
         }
         Reply::notice(body)
     }
@@ -290,10 +260,7 @@ impl Engine {
             return Reply::notice(view.fill(self.msg(Msg::ComboNeedsTwo)));
         }
         if substances.len() > MAX_COMBO {
-            return Reply::notice(view.fill_with(
-                self.msg(Msg::ComboTooMany),
-                &[("max", &MAX_COMBO.to_string())],
-            ));
+            return Reply::notice(view.fill_with(self.msg(Msg::ComboTooMany), &[("max", &MAX_COMBO.to_string())]));
         }
         let mut pairs = Vec::new();
         for (i, a) in substances.iter().enumerate() {
@@ -313,12 +280,7 @@ impl Engine {
                 format!(
                     "**{}**\n{}",
                     self.msg(combo.rating.label()),
-                    combo_details(
-                        why,
-                        if_mixing,
-                        &view.fill(&combo.why),
-                        &view.fill(&combo.if_mixing)
-                    )
+                    combo_details(why, if_mixing, &view.fill(&combo.why), &view.fill(&combo.if_mixing))
                 ),
                 Vec::new(),
             ),
@@ -333,12 +295,7 @@ impl Engine {
                     .take(DETAILED_PAIRS)
                     .map(|(name, c)| Section {
                         title: format!("{} — {name}", self.msg(c.rating.label())),
-                        body: combo_details(
-                            why,
-                            if_mixing,
-                            &view.fill(&c.why),
-                            &view.fill(&c.if_mixing),
-                        ),
+                        body: combo_details(why, if_mixing, &view.fill(&c.why), &view.fill(&c.if_mixing)),
                     })
                     .collect(),
             ),
@@ -365,18 +322,14 @@ impl Engine {
             .iter()
             .flat_map(|w| w.split(['+', '&']))
             .map(|w| w.trim_matches(|c: char| c == ',' || c.is_whitespace()))
-            .filter(|w| {
-                !w.is_empty() && !["and", "with", "plus"].contains(&w.to_lowercase().as_str())
-            })
+            .filter(|w| !w.is_empty() && !["and", "with", "plus"].contains(&w.to_lowercase().as_str()))
             .collect();
         let mut found: Vec<&Substance> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let matched = (i + 1..=words.len()).rev().find_map(|j| {
-                self.content
-                    .substance(&words[i..j].join(" "))
-                    .map(|s| (s, j))
-            });
+            let matched = (i + 1..=words.len())
+                .rev()
+                .find_map(|j| self.content.substance(&words[i..j].join(" ")).map(|s| (s, j)));
             let Some((substance, next)) = matched else {
                 return Err(words[i].to_string());
             };
@@ -393,10 +346,7 @@ impl Engine {
             None => None,
             Some((_, Some(c))) => Some(c),
             Some((input, None)) => {
-                let list: Vec<String> = Category::ALL
-                    .iter()
-                    .map(|c| format!("`{}`", c.id()))
-                    .collect();
+                let list: Vec<String> = Category::ALL.iter().map(|c| format!("`{}`", c.id())).collect();
                 return Reply::notice(view.fill_with(
                     self.msg(Msg::UnknownCategory),
                     &[("input", &echo(input)), ("categories", &list.join(", "))],
@@ -410,10 +360,9 @@ impl Engine {
                 .iter()
                 .map(|r| format!("`{}` ({})", r.code, r.name))
                 .collect();
-            return Reply::notice(view.fill_with(
-                self.msg(Msg::ResourcesNoRegion),
-                &[("regions", &regions.join(", "))],
-            ));
+            return Reply::notice(
+                view.fill_with(self.msg(Msg::ResourcesNoRegion), &[("regions", &regions.join(", "))]),
+            );
         };
         let sections: Vec<Section> = Category::ALL
             .iter()
@@ -428,9 +377,7 @@ impl Engine {
             .collect();
         if sections.is_empty() {
             let label = wanted.map_or("", |c| self.content.messages.category(c));
-            return Reply::notice(
-                view.fill_with(self.msg(Msg::ResourcesNone), &[("category", label)]),
-            );
+            return Reply::notice(view.fill_with(self.msg(Msg::ResourcesNone), &[("category", label)]));
         }
         Reply {
             title: view.fill(self.msg(Msg::ResourcesTitle)),
@@ -488,12 +435,7 @@ impl Engine {
         }
     }
 
-    fn set_region(
-        &self,
-        ctx: Context<'_>,
-        view: &View<'_>,
-        query: Option<&str>,
-    ) -> Result<String, String> {
+    fn set_region(&self, ctx: Context<'_>, view: &View<'_>, query: Option<&str>) -> Result<String, String> {
         let Some(query) = query else {
             return self.save(ctx, &mut |s| s.region = None, Msg::ConfigRegionCleared, &[]);
         };
@@ -510,27 +452,12 @@ impl Engine {
             ));
         };
         let code = region.code.clone();
-        self.save(
-            ctx,
-            &mut |s| s.region = Some(code.clone()),
-            Msg::ConfigRegionSet,
-            &[],
-        )
+        self.save(ctx, &mut |s| s.region = Some(code.clone()), Msg::ConfigRegionSet, &[])
     }
 
-    fn set_emergency(
-        &self,
-        ctx: Context<'_>,
-        view: &View<'_>,
-        number: Option<&str>,
-    ) -> Result<String, String> {
+    fn set_emergency(&self, ctx: Context<'_>, view: &View<'_>, number: Option<&str>) -> Result<String, String> {
         let Some(number) = number.map(str::trim) else {
-            return self.save(
-                ctx,
-                &mut |s| s.emergency = None,
-                Msg::ConfigEmergencyCleared,
-                &[],
-            );
+            return self.save(ctx, &mut |s| s.emergency = None, Msg::ConfigEmergencyCleared, &[]);
         };
         if limits::len(number) > MAX_EMERGENCY_LEN || !EMERGENCY_NUMBER.is_match(number) {
             return Err(view.fill_with(
@@ -557,9 +484,7 @@ impl Engine {
 
     fn response_show(&self, view: &View<'_>, query: &str) -> Reply {
         let Some(id) = self.response_id(query) else {
-            return Reply::notice(
-                view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]),
-            );
+            return Reply::notice(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
         };
         let topic = self
             .content
@@ -580,13 +505,7 @@ impl Engine {
         }
     }
 
-    fn set_response(
-        &self,
-        ctx: Context<'_>,
-        view: &View<'_>,
-        query: &str,
-        text: &str,
-    ) -> Result<String, String> {
+    fn set_response(&self, ctx: Context<'_>, view: &View<'_>, query: &str, text: &str) -> Result<String, String> {
         let Some(id) = self.response_id(query) else {
             return Err(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
         };
@@ -595,10 +514,7 @@ impl Engine {
         if len > limits::MESSAGE {
             return Err(view.fill_with(
                 self.msg(Msg::OverrideTooLong),
-                &[
-                    ("len", &len.to_string()),
-                    ("max", &limits::MESSAGE.to_string()),
-                ],
+                &[("len", &len.to_string()), ("max", &limits::MESSAGE.to_string())],
             ));
         }
         let text = text.to_string();
@@ -619,20 +535,12 @@ impl Engine {
         } else {
             Ok(format!(
                 "{saved}\n{}",
-                view.fill_with(
-                    self.msg(Msg::StigmaWarning),
-                    &[("terms", &terms.join(", "))]
-                )
+                view.fill_with(self.msg(Msg::StigmaWarning), &[("terms", &terms.join(", "))])
             ))
         }
     }
 
-    fn reset_response(
-        &self,
-        ctx: Context<'_>,
-        view: &View<'_>,
-        query: &str,
-    ) -> Result<String, String> {
+    fn reset_response(&self, ctx: Context<'_>, view: &View<'_>, query: &str) -> Result<String, String> {
         let Some(id) = self.response_id(query) else {
             return Err(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
         };
@@ -654,13 +562,10 @@ impl Engine {
 fn overdose_topic(kind: Option<&str>) -> &'static str {
     let kind = kind.map(text::lookup_key).unwrap_or_default();
     match kind.as_str() {
-        "opioid" | "opioids" | "opiate" | "opiates" | "heroin" | "fentanyl" | "fent" | "dope" => {
-            "overdose-opioid"
-        }
-        "stimulant" | "stimulants" | "upper" | "uppers" | "overamp" | "overamping"
-        | "over-amping" | "coke" | "cocaine" | "meth" | "speed" => "overdose-stimulant",
-        "mixed" | "mix" | "mixing" | "benzo" | "benzos" | "alcohol" | "xylazine" | "tranq"
-        | "ghb" => "overdose-mixed",
+        "opioid" | "opioids" | "opiate" | "opiates" | "heroin" | "fentanyl" | "fent" | "dope" => "overdose-opioid",
+        "stimulant" | "stimulants" | "upper" | "uppers" | "overamp" | "overamping" | "over-amping" | "coke"
+        | "cocaine" | "meth" | "speed" => "overdose-stimulant",
+        "mixed" | "mix" | "mixing" | "benzo" | "benzos" | "alcohol" | "xylazine" | "tranq" | "ghb" => "overdose-mixed",
         _ => "overdose",
     }
 }

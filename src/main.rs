@@ -41,8 +41,15 @@ enum Cmd {
     /// Read one chat message per line from stdin; print one JSON object per line with its level.
     Scan {
         /// Print only the number of messages at each level.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "explain")]
         summary: bool,
+        /// Also print, per message, the guards that changed the outcome (ids only).
+        #[arg(long)]
+        explain: bool,
+        /// Add a community's own phrases from this file, one per line
+        /// (`emergency: man down`, `concern: feeling rough`, `regex emergency: code (red|blue)`).
+        #[arg(long, value_name = "FILE")]
+        phrases: Option<PathBuf>,
     },
     /// Check content: every file parses, every topic exists, every text fits and reads well.
     Check {
@@ -88,23 +95,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 community: &community,
                 moderator,
             };
-            harbor::console::run(
-                &engine,
-                ctx,
-                io::stdin().lock(),
-                &mut io::stdout().lock(),
-                interactive,
-            )
-            .context("console input or output failed")?;
+            harbor::console::run(&engine, ctx, io::stdin().lock(), &mut io::stdout().lock(), interactive)
+                .context("console input or output failed")?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Scan { summary } => {
-            let counts = harbor::scan::run(
-                &Detector::builtin(),
-                io::stdin().lock(),
-                &mut io::BufWriter::new(io::stdout().lock()),
-                summary,
-            )?;
+        Cmd::Scan {
+            summary,
+            explain,
+            phrases,
+        } => {
+            let detector = match phrases {
+                None => Detector::builtin(),
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                    let phrases =
+                        harbor::scan::read_phrases(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                    Detector::with_phrases(&phrases)?
+                }
+            };
+            let output = match (summary, explain) {
+                (true, _) => harbor::scan::Output::Summary,
+                (_, true) => harbor::scan::Output::Explain,
+                _ => harbor::scan::Output::Lines,
+            };
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let counts = harbor::scan::run(&detector, io::stdin().lock(), &mut out, output)?;
             tracing::info!(
                 emergency = counts.emergency,
                 concern = counts.concern,

@@ -11,19 +11,17 @@ fn harbor() -> Command {
 
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
 fn console_answers_the_first_run_script() {
-    let out = stdout_of(harbor().arg("console").write_stdin(
-        "/overdose\n/combo alcohol heroin\n/saferuse fent\nmy friend is not breathing\n",
-    ));
+    let out = stdout_of(
+        harbor()
+            .arg("console")
+            .write_stdin("/overdose\n/combo alcohol heroin\n/saferuse fent\nmy friend is not breathing\n"),
+    );
     let replies: Vec<&str> = out.split("\n== ").collect();
     assert!(out.starts_with("== Overdose"), "overdose first: {out}");
     let first_body = out.lines().nth(1).unwrap().replace("**", "");
@@ -31,9 +29,7 @@ fn console_answers_the_first_run_script() {
         first_body.starts_with("Call your local emergency number (911"),
         "{first_body}"
     );
-    assert!(
-        out.contains("== Alcohol + Heroin ==") && out.contains("Dangerous") && out.contains("Why:")
-    );
+    assert!(out.contains("== Alcohol + Heroin ==") && out.contains("Dangerous") && out.contains("Why:"));
     assert!(out.contains("== Fentanyl =="));
     let crisis = replies
         .last()
@@ -67,11 +63,7 @@ fn settings_survive_a_restart_with_a_data_directory() {
             .write_stdin("/config region gb\n"),
     );
     assert!(out.contains("United Kingdom"), "{out}");
-    let out = stdout_of(
-        harbor()
-            .args(["console", "--data", dir])
-            .write_stdin("/overdose\n"),
-    );
+    let out = stdout_of(harbor().args(["console", "--data", dir]).write_stdin("/overdose\n"));
     assert!(
         out.lines()
             .nth(1)
@@ -84,29 +76,71 @@ fn settings_survive_a_restart_with_a_data_directory() {
 
 #[test]
 fn scan_prints_one_json_object_per_line_in_order_without_the_text() {
-    let input = "my friend Zebedee is not breathing\nnice weather\ni think i took too much quinoa\n\nshe's turning blue lol\n";
+    let input =
+        "my friend Zebedee is not breathing\nnice weather\ni think i took too much quinoa\n\nshe's turning blue lol\n";
     let out = stdout_of(harbor().arg("scan").write_stdin(input));
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let levels: Vec<&str> = lines.iter().map(|v| v["level"].as_str().unwrap()).collect();
     assert_eq!(levels, ["emergency", "none", "concern", "none", "none"]);
     assert_eq!(
-        lines[0]["rules"],
-        serde_json::json!(["emergency.not_breathing"])
-    );
-    assert_eq!(
-        lines[4]["guards"],
-        serde_json::json!(["guard.figurative"]),
-        "the guard that cancelled it is named"
+        lines[0],
+        serde_json::json!({"level": "emergency", "rules": ["emergency.not_breathing"]})
     );
     for word in ["friend", "Zebedee", "weather", "quinoa", "lol"] {
-        assert!(
-            !out.contains(word),
-            "message text leaked into scan output: {word}"
-        );
+        assert!(!out.contains(word), "message text leaked into scan output: {word}");
     }
+}
+
+#[test]
+fn scan_explain_names_the_guards_that_changed_the_outcome() {
+    let out = stdout_of(
+        harbor()
+            .args(["scan", "--explain"])
+            .write_stdin("she's turning blue lol\nhe's not breathing\n"),
+    );
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"level": "none", "rules": ["emergency.blue"], "guards": ["guard.laughing"]})
+    );
+    assert_eq!(lines[1]["guards"], serde_json::json!([]));
+}
+
+#[test]
+fn scan_uses_a_communitys_phrases_and_refuses_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("phrases.txt");
+    fs::write(
+        &file,
+        "# our words\nemergency: man down\nconcern: feeling rough\nregex emergency: code (red|blue)\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = stdout_of(
+        harbor()
+            .args(["scan", "--phrases", path])
+            .write_stdin("MAN DOWN by the bins\nfeeling rough\ncode red\nhello\n"),
+    );
+    let levels: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["level"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(levels, ["emergency", "concern", "emergency", "none"]);
+
+    fs::write(&file, "emergency: man down\nregex emergency: (unclosed\n").unwrap();
+    let out = harbor()
+        .args(["scan", "--phrases", path])
+        .write_stdin("x\n")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2") && err.contains("regular expression"), "{err}");
 }
 
 #[test]
@@ -117,10 +151,7 @@ fn scan_summary_prints_counts_per_level() {
             .write_stdin("he won't wake up\nhello\nhello\n"),
     );
     let counts: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!(
-        counts,
-        serde_json::json!({"emergency": 1, "concern": 0, "none": 2})
-    );
+    assert_eq!(counts, serde_json::json!({"emergency": 1, "concern": 0, "none": 2}));
 }
 
 #[test]
@@ -131,11 +162,7 @@ fn scan_reads_invalid_utf8_without_failing() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .contains("\"emergency\"")
-    );
+    assert!(String::from_utf8(out.stdout).unwrap().contains("\"emergency\""));
 }
 
 #[test]
@@ -148,9 +175,7 @@ fn check_passes_the_built_in_content() {
 fn content_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("responses")
-            .as_path(),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("responses").as_path(),
         dir.path(),
     );
     dir
@@ -217,10 +242,7 @@ fn check_names_file_and_line_of_a_syntax_error() {
     let line = line_number_of(&file, "emergency");
     set_line(&file, line, "emergency = \"911");
     let err = check_fails(dir.path());
-    assert!(
-        err.contains(&format!("{}:{line}: error:", file.display())),
-        "{err}"
-    );
+    assert!(err.contains(&format!("{}:{line}: error:", file.display())), "{err}");
 }
 
 #[test]
@@ -237,10 +259,7 @@ fn check_reports_missing_topics_sources_and_dates() {
         err.contains("moud.toml:1: error: required topic `moud` is missing"),
         "{err}"
     );
-    assert!(
-        err.contains("testing.toml:1: error: no [[sources]]"),
-        "{err}"
-    );
+    assert!(err.contains("testing.toml:1: error: no [[sources]]"), "{err}");
     assert!(
         err.contains("testing.toml:1: error: `reviewed = \"YYYY-MM-DD\"` is missing"),
         "{err}"
@@ -261,10 +280,7 @@ fn check_measures_texts_after_the_emergency_number_is_filled_in() {
     let line = line_number_of(&file, "body = \"aaaa");
     let err = check_fails(dir.path());
     let expected = format!("support.toml:{line}: error: section body can be");
-    assert!(
-        err.contains(&expected) && err.contains("the limit is 1024"),
-        "{err}"
-    );
+    assert!(err.contains(&expected) && err.contains("the limit is 1024"), "{err}");
 }
 
 #[test]
@@ -274,11 +290,7 @@ fn check_requires_overdose_texts_to_begin_with_the_action() {
     let text = fs::read_to_string(&file).unwrap();
     fs::write(
         &file,
-        text.replacen(
-            "Call {emergency} now",
-            "Try to stay calm, then call {emergency}",
-            1,
-        ),
+        text.replacen("Call {emergency} now", "Try to stay calm, then call {emergency}", 1),
     )
     .unwrap();
     let err = check_fails(dir.path());
@@ -320,24 +332,14 @@ fn logs_never_contain_chat_text() {
     let data = tempfile::tempdir().unwrap();
     let secret = "Quillfeather is not breathing near Marrowgate";
     let out = harbor()
-        .args([
-            "console",
-            "--moderator",
-            "--data",
-            data.path().to_str().unwrap(),
-        ])
+        .args(["console", "--moderator", "--data", data.path().to_str().unwrap()])
         .env("RUST_LOG", "trace")
-        .write_stdin(format!(
-            "{secret}\n/config region us\n/saferuse Quillfeather\n"
-        ))
+        .write_stdin(format!("{secret}\n/config region us\n/saferuse Quillfeather\n"))
         .output()
         .unwrap();
     assert!(out.status.success());
     let logs = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        logs.contains("message scanned"),
-        "trace logging was on: {logs}"
-    );
+    assert!(logs.contains("message scanned"), "trace logging was on: {logs}");
     for word in ["Quillfeather", "Marrowgate"] {
         assert!(!logs.contains(word), "chat text in the logs: {logs}");
     }

@@ -19,10 +19,7 @@ const MODERATOR: Context<'static> = Context {
 };
 
 fn engine() -> Engine {
-    Engine::new(
-        Arc::new(Content::embedded()),
-        Arc::new(MemoryStore::default()),
-    )
+    Engine::new(Arc::new(Content::embedded()), Arc::new(MemoryStore::default()))
 }
 
 fn ask(engine: &Engine, ctx: Context<'_>, line: &str) -> Reply {
@@ -47,11 +44,7 @@ fn every_topic_command_answers_with_its_topic_and_sources() {
         let more = reply.more.expect("details behind a button");
         assert!(more.sections.len() >= 2, "/{id} has details");
         assert!(
-            more.sections
-                .last()
-                .unwrap()
-                .title
-                .starts_with("Sources (reviewed 20"),
+            more.sections.last().unwrap().title.starts_with("Sources (reviewed 20"),
             "/{id} ends with its sources"
         );
     }
@@ -105,24 +98,14 @@ fn overdose_replies_begin_with_the_action_and_the_communitys_number() {
 #[test]
 fn overdose_kinds_have_their_own_steps() {
     let engine = engine();
-    let opioid = ask(&engine, MEMBER, "/overdose opioid")
-        .plain_text()
-        .to_lowercase();
-    assert!(
-        opioid.contains("naloxone")
-            && opioid.contains("rescue breath")
-            && opioid.contains("recovery position")
-    );
-    let stimulant = ask(&engine, MEMBER, "/overdose stimulant")
-        .plain_text()
-        .to_lowercase();
+    let opioid = ask(&engine, MEMBER, "/overdose opioid").plain_text().to_lowercase();
+    assert!(opioid.contains("naloxone") && opioid.contains("rescue breath") && opioid.contains("recovery position"));
+    let stimulant = ask(&engine, MEMBER, "/overdose stimulant").plain_text().to_lowercase();
     assert!(
         stimulant.contains("overheat") || stimulant.contains("cool"),
         "stimulant steps talk about heat"
     );
-    let mixed = ask(&engine, MEMBER, "/overdose mixed")
-        .plain_text()
-        .to_lowercase();
+    let mixed = ask(&engine, MEMBER, "/overdose mixed").plain_text().to_lowercase();
     assert!(
         mixed.contains("xylazine") && mixed.contains("benzo"),
         "mixed covers benzos and xylazine"
@@ -198,18 +181,11 @@ fn user_text_echoed_in_replies_cannot_ping_or_flood() {
     for input in ["@everyone", "<@&123456>", "<@42>", "`code` @here"] {
         let reply = ask(&engine, MEMBER, &format!("/saferuse {input}"));
         for raw in ["@everyone", "@here", "<@"] {
-            assert!(
-                !reply.body.contains(raw),
-                "{input:?} echoed as {:?}",
-                reply.body
-            );
+            assert!(!reply.body.contains(raw), "{input:?} echoed as {:?}", reply.body);
         }
     }
     let reply = ask(&engine, MEMBER, &format!("/saferuse {}", "x".repeat(500)));
-    assert!(
-        limits::len(&reply.body) < 400,
-        "a long input is cut in the echo"
-    );
+    assert!(limits::len(&reply.body) < 400, "a long input is cut in the echo");
 }
 
 #[test]
@@ -222,10 +198,7 @@ fn combo_gives_the_rating_and_why() {
         reply.body.contains("Why:") && reply.body.to_lowercase().contains("breath"),
         "the mechanism is given"
     );
-    assert!(
-        reply.body.contains("If you mix anyway:"),
-        "what to do if mixing anyway"
-    );
+    assert!(reply.body.contains("If you mix anyway:"), "what to do if mixing anyway");
 }
 
 #[test]
@@ -234,27 +207,16 @@ fn combo_of_several_lists_the_worst_pair_first() {
     let reply = ask(&engine, MEMBER, "/combo weed + china white, xanax");
     let lines: Vec<&str> = reply.body.lines().collect();
     assert_eq!(lines.len(), 3, "three pairs: {}", reply.body);
-    assert!(
-        lines[0].contains("Dangerous")
-            && lines[0].contains("Fentanyl")
-            && lines[0].contains("Benzodiazepines")
-    );
+    assert!(lines[0].contains("Dangerous") && lines[0].contains("Fentanyl") && lines[0].contains("Benzodiazepines"));
     let sections = reply.more.unwrap().sections;
     assert_eq!(sections.len(), 4, "one section per pair, then sources");
-    assert!(
-        sections[0].title.contains("Dangerous"),
-        "details worst first"
-    );
+    assert!(sections[0].title.contains("Dangerous"), "details worst first");
 }
 
 #[test]
 fn combo_asks_for_what_it_needs() {
     let engine = engine();
-    assert!(
-        ask(&engine, MEMBER, "/combo heroin")
-            .body
-            .contains("at least two")
-    );
+    assert!(ask(&engine, MEMBER, "/combo heroin").body.contains("at least two"));
     assert!(
         ask(&engine, MEMBER, "/combo heroin H smack")
             .body
@@ -266,11 +228,7 @@ fn combo_asks_for_what_it_needs() {
             .body
             .contains("\"glitter\"")
     );
-    let many = ask(
-        &engine,
-        MEMBER,
-        "/combo heroin alcohol coke meth mdma ketamine weed",
-    );
+    let many = ask(&engine, MEMBER, "/combo heroin alcohol coke meth mdma ketamine weed");
     assert!(many.body.contains("up to 6"), "{}", many.body);
 }
 
@@ -303,15 +261,9 @@ fn resources_need_a_region_then_list_its_services() {
 
     ask(&engine, MODERATOR, "/config region us");
     let all = ask(&engine, MEMBER, "/resources").plain_text();
-    assert!(
-        all.contains("Never Use Alone") && all.contains("988"),
-        "{all}"
-    );
+    assert!(all.contains("Never Use Alone") && all.contains("988"), "{all}");
     let one = ask(&engine, MEMBER, "/resources never use alone").plain_text();
-    assert!(
-        one.contains("Never Use Alone") && !one.contains("988 Suicide"),
-        "{one}"
-    );
+    assert!(one.contains("Never Use Alone") && !one.contains("988 Suicide"), "{one}");
     let unknown = ask(&engine, MEMBER, "/resources pizza");
     assert!(
         unknown.body.contains("\"pizza\"") && unknown.body.contains("`naloxone`"),
@@ -330,11 +282,7 @@ fn topics_list_the_regions_services_they_name() {
         .iter()
         .find(|s| s.title == "Services in Canada")
         .expect("a services section");
-    assert!(
-        services.body.contains("1-888-688-6677"),
-        "{}",
-        services.body
-    );
+    assert!(services.body.contains("1-888-688-6677"), "{}", services.body);
 }
 
 #[test]
@@ -349,20 +297,10 @@ fn national_emergency_numbers_are_right() {
         ("nz", "111"),
         ("eu", "112"),
     ] {
-        let region = content
-            .region(code)
-            .unwrap_or_else(|| panic!("region {code}"));
-        assert!(
-            region.emergency.contains(number),
-            "{code}: {}",
-            region.emergency
-        );
+        let region = content.region(code).unwrap_or_else(|| panic!("region {code}"));
+        assert!(region.emergency.contains(number), "{code}: {}", region.emergency);
     }
-    assert_eq!(
-        content.region("UK").unwrap().code,
-        "gb",
-        "regions are found by alias"
-    );
+    assert_eq!(content.region("UK").unwrap().code, "gb", "regions are found by alias");
 }
 
 #[test]
@@ -371,8 +309,7 @@ fn members_cannot_change_settings() {
     let reply = ask(&engine, MEMBER, "/config region gb");
     assert!(reply.ephemeral && reply.body.contains("Only moderators"));
     assert!(
-        plain(&ask(&engine, MEMBER, "/overdose").body)
-            .starts_with("Call your local emergency number"),
+        plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call your local emergency number"),
         "nothing changed"
     );
 }
@@ -381,11 +318,7 @@ fn members_cannot_change_settings() {
 fn moderators_set_region_and_emergency_number() {
     let engine = engine();
     let set = ask(&engine, MODERATOR, "/config region ireland");
-    assert!(
-        set.body.contains("Ireland") && set.body.contains("112"),
-        "{}",
-        set.body
-    );
+    assert!(set.body.contains("Ireland") && set.body.contains("112"), "{}", set.body);
     ask(&engine, MODERATOR, "/config emergency 999");
     assert!(plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call 999 now"));
     let show = ask(&engine, MODERATOR, "/config show").body;
@@ -399,10 +332,7 @@ fn moderators_set_region_and_emergency_number() {
         "back to the region's"
     );
     ask(&engine, MODERATOR, "/config region reset");
-    assert!(
-        plain(&ask(&engine, MEMBER, "/overdose").body)
-            .starts_with("Call your local emergency number")
-    );
+    assert!(plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call your local emergency number"));
 }
 
 #[test]
@@ -415,12 +345,7 @@ fn bad_settings_are_refused_and_change_nothing() {
         "{}",
         reply.body
     );
-    for bad in [
-        "<@&123>",
-        "@everyone",
-        "1234567890123456789012345678901234",
-        "{region}",
-    ] {
+    for bad in ["<@&123>", "@everyone", "1234567890123456789012345678901234", "{region}"] {
         let reply = ask(&engine, MODERATOR, &format!("/config emergency {bad}"));
         assert!(
             reply.body.starts_with("An emergency number is"),
@@ -442,11 +367,7 @@ fn moderators_replace_reset_and_see_responses() {
         MODERATOR,
         "/config response set naloxone Free naloxone at the Tuesday drop-in.\\nAsk for Sam.",
     );
-    assert!(
-        set.body.starts_with("Saved your text for `naloxone`"),
-        "{}",
-        set.body
-    );
+    assert!(set.body.starts_with("Saved your text for `naloxone`"), "{}", set.body);
     assert_eq!(
         ask(&engine, MEMBER, "/naloxone").body,
         "Free naloxone at the Tuesday drop-in.\nAsk for Sam."
@@ -503,10 +424,7 @@ fn oversize_overrides_are_refused_and_change_nothing() {
     let reply = ask(
         &engine,
         MODERATOR,
-        &format!(
-            "/config response set naloxone {}",
-            "{emergency} ".repeat(150)
-        ),
+        &format!("/config response set naloxone {}", "{emergency} ".repeat(150)),
     );
     assert!(reply.body.contains("Nothing was saved"), "{}", reply.body);
     let reply = ask(&engine, MODERATOR, "/config response set nosuchtopic hello");
@@ -531,11 +449,7 @@ fn crisis_messages_get_the_quiet_reply_with_steps_behind_a_button() {
     );
     let more = reply.more.unwrap();
     assert_eq!(more.label, "Show overdose steps");
-    assert!(
-        more.sections
-            .iter()
-            .any(|s| s.body.to_lowercase().contains("naloxone"))
-    );
+    assert!(more.sections.iter().any(|s| s.body.to_lowercase().contains("naloxone")));
 
     let concern = engine
         .message(MEMBER, "i think i took too much")
@@ -595,12 +509,7 @@ fn every_reply_fits_discord_limits_everywhere() {
         ]
         .map(String::from),
     );
-    lines.extend(
-        content
-            .substances()
-            .iter()
-            .map(|s| format!("/saferuse {}", s.topic.id)),
-    );
+    lines.extend(content.substances().iter().map(|s| format!("/saferuse {}", s.topic.id)));
     lines.push(format!(
         "/combo {}",
         content
@@ -622,14 +531,8 @@ fn every_reply_fits_discord_limits_everywhere() {
         if let Some(code) = region {
             ask(&engine, ctx, &format!("/config region {code}"));
         }
-        let mut replies: Vec<(String, Reply)> = lines
-            .iter()
-            .map(|l| (l.clone(), ask(&engine, ctx, l)))
-            .collect();
-        replies.push((
-            "crisis".into(),
-            engine.message(ctx, "he's not breathing").unwrap(),
-        ));
+        let mut replies: Vec<(String, Reply)> = lines.iter().map(|l| (l.clone(), ask(&engine, ctx, l))).collect();
+        replies.push(("crisis".into(), engine.message(ctx, "he's not breathing").unwrap()));
         for (line, reply) in replies {
             let at = format!("{line} in {community}");
             assert!(limits::len(&reply.title) <= limits::TITLE, "{at}: title");

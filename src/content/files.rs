@@ -87,9 +87,8 @@ fn dir_files(root: &Path) -> std::io::Result<Vec<SourceFile>> {
                     .unwrap_or(&path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-                })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
                 out.push(SourceFile {
                     display: path.display().to_string(),
                     rel,

@@ -89,10 +89,7 @@ pub struct Messages {
 }
 
 impl Messages {
-    pub(super) fn new(
-        texts: HashMap<Msg, String>,
-        categories: HashMap<super::Category, String>,
-    ) -> Self {
+    pub(super) fn new(texts: HashMap<Msg, String>, categories: HashMap<super::Category, String>) -> Self {
         Messages { texts, categories }
     }
 
@@ -103,8 +100,6 @@ impl Messages {
 
     /// A category's display name.
     pub fn category(&self, category: super::Category) -> &str {
-        self.categories
-            .get(&category)
-            .map_or(category.id(), String::as_str)
+        self.categories.get(&category).map_or(category.id(), String::as_str)
     }
 }

@@ -220,8 +220,7 @@ impl Content {
     /// The defaults compiled into the binary. They are validated by the test suite and CI, so a
     /// failure here is a build defect, not a user error.
     pub fn embedded() -> Content {
-        Content::load(&ContentSource::Embedded)
-            .expect("the embedded responses/ are valid (see `harbor check`)")
+        Content::load(&ContentSource::Embedded).expect("the embedded responses/ are valid (see `harbor check`)")
     }
 
     /// Validates files and builds the content set, or lists every problem found.

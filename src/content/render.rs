@@ -34,10 +34,7 @@ pub fn resource_lines<'a>(resources: impl IntoIterator<Item = &'a Resource>) -> 
 /// The "Sources (reviewed ...)" section closing a topic's details.
 pub fn sources_section(messages: &Messages, sources: &[Source], reviewed: &str) -> Section {
     Section {
-        title: text::fill(
-            messages.template(Msg::SourcesTitle),
-            &[("reviewed", reviewed)],
-        ),
+        title: text::fill(messages.template(Msg::SourcesTitle), &[("reviewed", reviewed)]),
         body: sources_body(sources),
     }
 }

@@ -41,10 +41,7 @@ pub fn worst_len(text: &str, max_len: impl Fn(&str) -> usize) -> usize {
 
 /// Lower-cased, trimmed, inner whitespace collapsed: the form names and aliases are matched in.
 pub fn lookup_key(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The 1-based line of byte `offset` in `text`.
@@ -71,10 +68,7 @@ mod tests {
 
     #[test]
     fn worst_len_counts_the_longest_expansion() {
-        assert_eq!(
-            worst_len("Call {emergency} now", |_| 20),
-            "Call  now".len() + 20
-        );
+        assert_eq!(worst_len("Call {emergency} now", |_| 20), "Call  now".len() + 20);
         assert_eq!(worst_len("ünïcode", |_| 0), 7);
     }
 }

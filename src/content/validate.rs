@@ -17,9 +17,8 @@ use super::raw::{self, Text};
 use super::text::{line_of, lookup_key, placeholders, worst_len};
 use super::voice::{STIGMA_ADVICE, stigma_terms};
 use super::{
-    Category, Combo, Content, GLOBAL_PLACEHOLDERS, MAX_EMERGENCY_LEN, Messages, Msg,
-    REQUIRED_TOPICS, Rating, Region, Resource, Source, SourceFile, Substance, Topic, pair_key,
-    render,
+    Category, Combo, Content, GLOBAL_PLACEHOLDERS, MAX_EMERGENCY_LEN, Messages, Msg, REQUIRED_TOPICS, Rating, Region,
+    Resource, Source, SourceFile, Substance, Topic, pair_key, render,
 };
 use crate::limits;
 use crate::reply::Section;
@@ -45,11 +44,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$").expect("valid date pattern")
-});
-static ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid id pattern"));
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$").expect("valid date pattern"));
+static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[a-z0-9][a-z0-9-]*$").expect("valid id pattern"));
 
 /// A file and what was parsed from it.
 struct Parsed<'f, T> {
@@ -102,7 +99,11 @@ pub fn validate(files: &[SourceFile]) -> Result<Content, Vec<Diagnostic>> {
             ("topics", _) => v.push_parsed(file, stem, &mut topic_files),
             ("substances", _) => v.push_parsed(file, stem, &mut substance_files),
             ("regions", _) => v.push_parsed(file, stem, &mut region_files),
-            _ => v.error(file, 0, "unexpected file: content is messages.toml, combos.toml, topics/, substances/ and regions/"),
+            _ => v.error(
+                file,
+                0,
+                "unexpected file: content is messages.toml, combos.toml, topics/, substances/ and regions/",
+            ),
         }
     }
     if messages_file.is_none() {
@@ -112,24 +113,11 @@ pub fn validate(files: &[SourceFile]) -> Result<Content, Vec<Diagnostic>> {
         v.missing("combos.toml", "combos.toml is missing or unreadable");
     }
 
-    let maxima = maxima(
-        messages_file.as_ref().map(|(_, m)| m),
-        &substance_files,
-        &region_files,
-    );
+    let maxima = maxima(messages_file.as_ref().map(|(_, m)| m), &substance_files, &region_files);
     let messages = messages_file.map(|(file, m)| v.messages(file, m, &maxima));
-    let regions: Vec<Region> = region_files
-        .iter()
-        .filter_map(|p| v.region(p, &maxima))
-        .collect();
-    let topics: Vec<Topic> = topic_files
-        .iter()
-        .filter_map(|p| v.topic(p, &maxima))
-        .collect();
-    let substances: Vec<Substance> = substance_files
-        .iter()
-        .filter_map(|p| v.substance(p, &maxima))
-        .collect();
+    let regions: Vec<Region> = region_files.iter().filter_map(|p| v.region(p, &maxima)).collect();
+    let topics: Vec<Topic> = topic_files.iter().filter_map(|p| v.topic(p, &maxima)).collect();
+    let substances: Vec<Substance> = substance_files.iter().filter_map(|p| v.substance(p, &maxima)).collect();
 
     for id in REQUIRED_TOPICS {
         if !topics.iter().any(|t| t.id == *id) {
@@ -151,10 +139,7 @@ pub fn validate(files: &[SourceFile]) -> Result<Content, Vec<Diagnostic>> {
         Some((file, data)) => v.combos(file, data, &substance_files, &titles, &maxima),
         None => (HashMap::new(), Vec::new(), String::new()),
     };
-    let all_topics: Vec<&Topic> = topics
-        .iter()
-        .chain(substances.iter().map(|s| &s.topic))
-        .collect();
+    let all_topics: Vec<&Topic> = topics.iter().chain(substances.iter().map(|s| &s.topic)).collect();
     v.rendered_resources(&all_topics, &regions);
 
     match messages {
@@ -201,12 +186,8 @@ fn maxima(
         .map(|s| s.data.name.as_ref().map_or(0, |n| limits::len(n.get_ref())))
         .collect();
     let longest_name = names.iter().copied().max().unwrap_or(0);
-    let category_labels: usize = messages.map_or(0, |m| {
-        m.categories
-            .values()
-            .map(|t| limits::len(t.get_ref()) + 2)
-            .sum()
-    });
+    let category_labels: usize =
+        messages.map_or(0, |m| m.categories.values().map(|t| limits::len(t.get_ref()) + 2).sum());
     Maxima(HashMap::from([
         ("emergency", emergency),
         ("region", region),
@@ -221,11 +202,7 @@ fn maxima(
         ),
         (
             "categories",
-            category_labels
-                + Category::ALL
-                    .iter()
-                    .map(|c| c.id().len() + 5)
-                    .sum::<usize>(),
+            category_labels + Category::ALL.iter().map(|c| c.id().len() + 5).sum::<usize>(),
         ),
         (
             "category",
@@ -279,12 +256,7 @@ impl Validator {
         }
     }
 
-    fn push_parsed<'f, T: DeserializeOwned>(
-        &mut self,
-        file: &'f SourceFile,
-        id: String,
-        out: &mut Vec<Parsed<'f, T>>,
-    ) {
+    fn push_parsed<'f, T: DeserializeOwned>(&mut self, file: &'f SourceFile, id: String, out: &mut Vec<Parsed<'f, T>>) {
         if !ID.is_match(&id) {
             self.error(
                 file,
@@ -300,8 +272,7 @@ impl Validator {
     /// The line of `needle` inside a value's source span (falls back to the value's start).
     fn offset_in(file: &SourceFile, span: Range<usize>, needle: &str) -> usize {
         let raw = file.text.get(span.clone()).unwrap_or("").to_lowercase();
-        raw.find(&needle.to_lowercase())
-            .map_or(span.start, |i| span.start + i)
+        raw.find(&needle.to_lowercase()).map_or(span.start, |i| span.start + i)
     }
 
     /// Checks one text: not empty, known placeholders, no stigma, within `limit` once filled.
@@ -342,10 +313,7 @@ impl Validator {
             self.error(
                 file,
                 at,
-                format!(
-                    "{what} uses the stigmatising term \"{}\": {STIGMA_ADVICE}",
-                    term.term
-                ),
+                format!("{what} uses the stigmatising term \"{}\": {STIGMA_ADVICE}", term.term),
             );
         }
         let len = worst_len(value, |name| maxima.get(name));
@@ -362,7 +330,11 @@ impl Validator {
     fn reviewed(&mut self, file: &SourceFile, reviewed: &Option<Text>) -> String {
         match reviewed {
             None => {
-                self.error(file, 0, "`reviewed = \"YYYY-MM-DD\"` is missing: say when a person last checked these facts");
+                self.error(
+                    file,
+                    0,
+                    "`reviewed = \"YYYY-MM-DD\"` is missing: say when a person last checked these facts",
+                );
                 String::new()
             }
             Some(date) if !DATE.is_match(date.get_ref()) => {
@@ -393,12 +365,7 @@ impl Validator {
         value.to_string()
     }
 
-    fn sources(
-        &mut self,
-        file: &SourceFile,
-        sources: &[raw::SourceEntry],
-        maxima: &Maxima,
-    ) -> Vec<Source> {
+    fn sources(&mut self, file: &SourceFile, sources: &[raw::SourceEntry], maxima: &Maxima) -> Vec<Source> {
         if sources.is_empty() {
             self.error(
                 file,
@@ -427,12 +394,7 @@ impl Validator {
         sources
     }
 
-    fn messages(
-        &mut self,
-        file: &SourceFile,
-        data: raw::MessagesFile,
-        maxima: &Maxima,
-    ) -> Messages {
+    fn messages(&mut self, file: &SourceFile, data: raw::MessagesFile, maxima: &Maxima) -> Messages {
         let mut texts = HashMap::new();
         for msg in Msg::ALL {
             match data.messages.get(msg.key()) {
@@ -447,11 +409,7 @@ impl Validator {
                     );
                     texts.insert(*msg, value);
                 }
-                None => self.error(
-                    file,
-                    0,
-                    format!("message `{}` is missing from [messages]", msg.key()),
-                ),
+                None => self.error(file, 0, format!("message `{}` is missing from [messages]", msg.key())),
             }
         }
         for (key, t) in &data.messages {
@@ -463,33 +421,21 @@ impl Validator {
         for (key, t) in &data.categories {
             match Category::parse(key) {
                 Some(c) => {
-                    categories.insert(
-                        c,
-                        self.text(file, t, &format!("category `{key}`"), 100, &[], maxima),
-                    );
+                    categories.insert(c, self.text(file, t, &format!("category `{key}`"), 100, &[], maxima));
                 }
                 None => self.error(file, t.span().start, format!("unknown category `{key}`")),
             }
         }
         for c in Category::ALL {
             if !categories.contains_key(c) {
-                self.error(
-                    file,
-                    0,
-                    format!("category `{}` has no name in [categories]", c.id()),
-                );
+                self.error(file, 0, format!("category `{}` has no name in [categories]", c.id()));
             }
         }
         Messages::new(texts, categories)
     }
 
     /// The fields topics and substances share.
-    fn topic_body(
-        &mut self,
-        p: &Parsed<'_, raw::TopicFile>,
-        title: String,
-        maxima: &Maxima,
-    ) -> Topic {
+    fn topic_body(&mut self, p: &Parsed<'_, raw::TopicFile>, title: String, maxima: &Maxima) -> Topic {
         let (file, data) = (p.file, &p.data);
         let summary = self.text(file, &data.summary, "summary", limits::MESSAGE, &[], maxima);
         if data.emergency {
@@ -506,10 +452,7 @@ impl Validator {
             self.error(
                 file,
                 0,
-                format!(
-                    "{} sections; the most is {MAX_SECTIONS}",
-                    data.sections.len()
-                ),
+                format!("{} sections; the most is {MAX_SECTIONS}", data.sections.len()),
             );
         }
         let sections: Vec<Section> = data
@@ -540,10 +483,7 @@ impl Validator {
         let details: usize = data
             .sections
             .iter()
-            .map(|s| {
-                worst_len(s.title.get_ref(), |n| maxima.get(n))
-                    + worst_len(s.body.get_ref(), |n| maxima.get(n))
-            })
+            .map(|s| worst_len(s.title.get_ref(), |n| maxima.get(n)) + worst_len(s.body.get_ref(), |n| maxima.get(n)))
             .sum();
         let sources_len = sources
             .iter()
@@ -585,11 +525,7 @@ impl Validator {
             ("aliases", !p.data.aliases.is_empty()),
         ] {
             if present {
-                self.error(
-                    p.file,
-                    0,
-                    format!("`{field}` belongs in substances/, not topics/"),
-                );
+                self.error(p.file, 0, format!("`{field}` belongs in substances/, not topics/"));
             }
         }
         let Some(title) = &p.data.title else {
@@ -617,12 +553,7 @@ impl Validator {
         }
         let name = self.text(p.file, name, "name", limits::TITLE, &[], maxima);
         let topic = self.topic_body(p, name, maxima);
-        let aliases = p
-            .data
-            .aliases
-            .iter()
-            .map(|a| lookup_key(a.get_ref()))
-            .collect();
+        let aliases = p.data.aliases.iter().map(|a| lookup_key(a.get_ref())).collect();
         Some(Substance {
             topic,
             class: class.get_ref().clone(),
@@ -642,25 +573,12 @@ impl Validator {
                 self.error(
                     p.file,
                     0,
-                    format!(
-                        "`{}` is both a topic and a substance; ids must be unique",
-                        p.id
-                    ),
+                    format!("`{}` is both a topic and a substance; ids must be unique", p.id),
                 );
             }
             let mut own: Vec<(String, usize)> = vec![(p.id.clone(), 0)];
-            own.extend(
-                p.data
-                    .name
-                    .iter()
-                    .map(|n| (lookup_key(n.get_ref()), n.span().start)),
-            );
-            own.extend(
-                p.data
-                    .aliases
-                    .iter()
-                    .map(|a| (lookup_key(a.get_ref()), a.span().start)),
-            );
+            own.extend(p.data.name.iter().map(|n| (lookup_key(n.get_ref()), n.span().start)));
+            own.extend(p.data.aliases.iter().map(|a| (lookup_key(a.get_ref()), a.span().start)));
             for (key, offset) in own {
                 if key.is_empty() {
                     self.error(p.file, offset, "an alias is empty");
@@ -690,12 +608,7 @@ impl Validator {
                 (p.id.clone(), 0),
                 (lookup_key(p.data.name.get_ref()), p.data.name.span().start),
             ];
-            own.extend(
-                p.data
-                    .aliases
-                    .iter()
-                    .map(|a| (lookup_key(a.get_ref()), a.span().start)),
-            );
+            own.extend(p.data.aliases.iter().map(|a| (lookup_key(a.get_ref()), a.span().start)));
             for (key, offset) in own {
                 if let Some(&other) = keys.get(&key).filter(|&&other| other != i) {
                     self.error(
@@ -732,23 +645,14 @@ impl Validator {
         Some(Region {
             code: p.id.clone(),
             name,
-            aliases: data
-                .aliases
-                .iter()
-                .map(|a| lookup_key(a.get_ref()))
-                .collect(),
+            aliases: data.aliases.iter().map(|a| lookup_key(a.get_ref())).collect(),
             emergency,
             resources,
             sources,
         })
     }
 
-    fn resource(
-        &mut self,
-        file: &SourceFile,
-        r: &raw::ResourceEntry,
-        maxima: &Maxima,
-    ) -> Option<Resource> {
+    fn resource(&mut self, file: &SourceFile, r: &raw::ResourceEntry, maxima: &Maxima) -> Option<Resource> {
         let category = Category::parse(r.category.get_ref());
         if category.is_none() {
             let ids: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
@@ -763,8 +667,7 @@ impl Validator {
             );
         }
         let mut optional = |t: &Option<Text>, what: &str, limit: usize| {
-            t.as_ref()
-                .map(|t| self.text(file, t, what, limit, &[], maxima))
+            t.as_ref().map(|t| self.text(file, t, what, limit, &[], maxima))
         };
         let area = optional(&r.area, "area", 100);
         let phone = optional(&r.phone, "phone", 40);
@@ -794,16 +697,10 @@ impl Validator {
             .iter()
             .filter(|t| !t.resources.is_empty())
             .map(|t| (format!("`{}`", t.id), t.resources.clone()));
-        let groups: Vec<(String, Vec<Category>)> =
-            singles.into_iter().chain(under_topics).collect();
+        let groups: Vec<(String, Vec<Category>)> = singles.into_iter().chain(under_topics).collect();
         for region in regions {
             for (what, group) in &groups {
-                let text = render::resource_lines(
-                    region
-                        .resources
-                        .iter()
-                        .filter(|r| group.contains(&r.category)),
-                );
+                let text = render::resource_lines(region.resources.iter().filter(|r| group.contains(&r.category)));
                 if limits::len(&text) > limits::FIELD {
                     self.diags.push(Diagnostic {
                         file: format!("{}regions/{}.toml", self.root, region.code),
@@ -844,11 +741,7 @@ impl Validator {
                     self.error(
                         file,
                         side.span().start,
-                        format!(
-                            "unknown class `{}`; classes are {}",
-                            side.get_ref(),
-                            known.join(", ")
-                        ),
+                        format!("unknown class `{}`; classes are {}", side.get_ref(), known.join(", ")),
                     );
                 }
             }
@@ -861,23 +754,18 @@ impl Validator {
                 );
             }
             let why = self.text(file, &entry.why, "why", limits::FIELD, &[], maxima);
-            let if_mixing = self.text(
-                file,
-                &entry.if_mixing,
-                "if_mixing",
-                limits::FIELD,
-                &[],
-                maxima,
-            );
+            let if_mixing = self.text(file, &entry.if_mixing, "if_mixing", limits::FIELD, &[], maxima);
             let details = render::combo_details(&titles.0, &titles.1, "", "");
-            let len = limits::len(&details)
-                + worst_len(&why, |n| maxima.get(n))
-                + worst_len(&if_mixing, |n| maxima.get(n));
+            let len =
+                limits::len(&details) + worst_len(&why, |n| maxima.get(n)) + worst_len(&if_mixing, |n| maxima.get(n));
             if len > limits::FIELD {
                 self.error(
                     file,
                     entry.why.span().start,
-                    format!("why and if_mixing together can be {len} characters once filled in; one field holds {}", limits::FIELD),
+                    format!(
+                        "why and if_mixing together can be {len} characters once filled in; one field holds {}",
+                        limits::FIELD
+                    ),
                 );
             }
             let key = pair_key(entry.a.get_ref(), entry.b.get_ref());
@@ -889,14 +777,7 @@ impl Validator {
                 );
             }
             if let Some(rating) = rating {
-                combos.insert(
-                    key,
-                    Combo {
-                        rating,
-                        why,
-                        if_mixing,
-                    },
-                );
+                combos.insert(key, Combo { rating, why, if_mixing });
             }
         }
         let classes: BTreeSet<&str> = members.keys().copied().collect();

@@ -14,9 +14,7 @@ impl MemoryStore {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Settings>> {
         // A panic while holding the lock cannot leave a half-written `Settings`: updates
         // are applied to a clone and swapped in whole.
-        self.communities
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.communities.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -25,11 +23,7 @@ impl Store for MemoryStore {
         Ok(self.lock().get(community).cloned().unwrap_or_default())
     }
 
-    fn update(
-        &self,
-        community: &str,
-        change: &mut dyn FnMut(&mut Settings),
-    ) -> Result<Settings, StoreError> {
+    fn update(&self, community: &str, change: &mut dyn FnMut(&mut Settings)) -> Result<Settings, StoreError> {
         let mut map = self.lock();
         let mut settings = map.get(community).cloned().unwrap_or_default();
         change(&mut settings);

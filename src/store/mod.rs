@@ -41,11 +41,7 @@ pub trait Store: Send + Sync {
 
     /// Applies `change` to a community's settings atomically and returns the result.
     /// `change` may be called more than once if another writer got there first.
-    fn update(
-        &self,
-        community: &str,
-        change: &mut dyn FnMut(&mut Settings),
-    ) -> Result<Settings, StoreError>;
+    fn update(&self, community: &str, change: &mut dyn FnMut(&mut Settings)) -> Result<Settings, StoreError>;
 }
 
 #[cfg(test)]
@@ -55,14 +51,11 @@ mod tests {
     /// The behaviour every store must have; run against each implementation.
     pub(crate) fn behaves_like_a_store(store: &dyn Store) {
         assert_eq!(store.settings("a").unwrap(), Settings::default());
-        let after = store
-            .update("a", &mut |s| s.region = Some("ca".into()))
-            .unwrap();
+        let after = store.update("a", &mut |s| s.region = Some("ca".into())).unwrap();
         assert_eq!(after.region.as_deref(), Some("ca"));
         store
             .update("a", &mut |s| {
-                s.overrides
-                    .insert("naloxone".into(), "Ask us where to get it.".into());
+                s.overrides.insert("naloxone".into(), "Ask us where to get it.".into());
             })
             .unwrap();
         let read = store.settings("a").unwrap();

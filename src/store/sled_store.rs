@@ -71,11 +71,7 @@ impl Store for SledStore {
         Self::decode(community, value.as_deref())
     }
 
-    fn update(
-        &self,
-        community: &str,
-        change: &mut dyn FnMut(&mut Settings),
-    ) -> Result<Settings, StoreError> {
+    fn update(&self, community: &str, change: &mut dyn FnMut(&mut Settings)) -> Result<Settings, StoreError> {
         let key = Self::key(community);
         loop {
             let old = self.db.get(&key).map_err(backend)?;
@@ -85,13 +81,8 @@ impl Store for SledStore {
                 schema: SCHEMA,
                 settings,
             };
-            let new =
-                serde_json::to_vec(&record).map_err(|e| StoreError::Backend(e.to_string()))?;
-            match self
-                .db
-                .compare_and_swap(&key, old, Some(new))
-                .map_err(backend)?
-            {
+            let new = serde_json::to_vec(&record).map_err(|e| StoreError::Backend(e.to_string()))?;
+            match self.db.compare_and_swap(&key, old, Some(new)).map_err(backend)? {
                 Ok(()) => {
                     self.db.flush().map_err(backend)?;
                     return Ok(record.settings);
