@@ -86,12 +86,13 @@ fn detector_meets_recall_and_false_positive_targets() {
     let dev = run("crisis_dev.tsv", include_str!("data/crisis_dev.tsv"));
     let holdout = run("crisis_holdout.tsv", include_str!("data/crisis_holdout.tsv"));
     let blind = run("crisis_blind.tsv", include_str!("data/crisis_blind.tsv"));
+    let last = run("crisis_final.tsv", include_str!("data/crisis_final.tsv"));
     let mut both = Corpus {
         name: "all",
         matrix: [[0; 3]; 3],
         misses: Vec::new(),
     };
-    for corpus in [&dev, &holdout, &blind] {
+    for corpus in [&dev, &holdout, &blind, &last] {
         corpus.print();
         for i in 0..3 {
             for j in 0..3 {
