@@ -3,6 +3,8 @@
 //! The console and text-prefix platforms use [`parse`]; Discord builds the same values from
 //! slash-command options. The engine never sees platform types.
 
+use crate::detect::Level;
+
 /// Topics that have a command of the same name and no arguments.
 pub const TOPIC_COMMANDS: &[&str] = &[
     "naloxone",
@@ -47,6 +49,17 @@ pub enum ConfigCommand {
     ResponseShow(String),
     ResponseSet(String, String),
     ResponseReset(String),
+    PhraseList,
+    /// A crisis phrase and the level it means; a regular expression if `regex`.
+    PhraseAdd {
+        level: Level,
+        text: String,
+        regex: bool,
+    },
+    /// By its number in the list, from 1.
+    PhraseRemove(usize),
+    /// How a message would be read: level, rules, guards.
+    PhraseTest(String),
 }
 
 /// Words that mean "back to the default" in `/config` settings.
@@ -81,6 +94,38 @@ fn parse_config(args: &str) -> ConfigCommand {
         "region" if !rest.is_empty() => ConfigCommand::Region(value()),
         "emergency" if !rest.is_empty() => ConfigCommand::Emergency(value()),
         "response" => parse_response(rest),
+        "phrase" | "phrases" => parse_phrase(rest),
+        _ => ConfigCommand::Usage,
+    }
+}
+
+/// `list`, `add <emergency|concern> <text>`, `add-regex <emergency|concern> <regex>`,
+/// `remove <number>`, `test <text>`.
+fn parse_phrase(args: &str) -> ConfigCommand {
+    let mut words = args.splitn(2, char::is_whitespace);
+    let action = words.next().unwrap_or("").to_lowercase();
+    let rest = words.next().unwrap_or("").trim();
+    let mut level_and_text = rest.splitn(2, char::is_whitespace);
+    let level = match level_and_text.next().unwrap_or("").to_lowercase().as_str() {
+        "emergency" => Some(Level::Emergency),
+        "concern" => Some(Level::Concern),
+        _ => None,
+    };
+    let text = level_and_text.next().unwrap_or("").trim().to_string();
+    match (action.as_str(), level) {
+        ("list", _) => ConfigCommand::PhraseList,
+        ("add", Some(level)) if !text.is_empty() => ConfigCommand::PhraseAdd {
+            level,
+            text,
+            regex: false,
+        },
+        ("add-regex", Some(level)) if !text.is_empty() => ConfigCommand::PhraseAdd {
+            level,
+            text,
+            regex: true,
+        },
+        ("remove", _) => rest.parse().map_or(ConfigCommand::Usage, ConfigCommand::PhraseRemove),
+        ("test", _) if !rest.is_empty() => ConfigCommand::PhraseTest(rest.to_string()),
         _ => ConfigCommand::Usage,
     }
 }

@@ -3,16 +3,17 @@
 //! Adapters (console, Discord, Matrix) build a [`Context`] and a [`Command`], call the engine,
 //! and render the [`Reply`]. Everything a user can see is decided here, so it is tested here.
 
-use std::sync::{Arc, LazyLock};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use regex::Regex;
 
 use crate::command::{self, Command, ConfigCommand};
 use crate::content::{
-    Category, Content, MAX_EMERGENCY_LEN, Msg, Region, Substance, Topic, combo_details, resource_lines,
-    sources_section, text, voice,
+    Category, Content, MAX_ECHO, MAX_EMERGENCY_LEN, MAX_IDS, MAX_LIST, Msg, Region, Substance, Topic, combo_details,
+    resource_lines, sources_section, text, voice,
 };
-use crate::detect::{Detector, Level};
+use crate::detect::{CustomPhrase, Detector, Level, MAX_PHRASE_LEN, MAX_PHRASES};
 use crate::limits;
 use crate::reply::{More, Reply, Section};
 use crate::store::{Settings, Store};
@@ -21,8 +22,6 @@ use crate::store::{Settings, Store};
 pub const MAX_COMBO: usize = 6;
 /// Pairs explained in full behind the button, worst first: three fit one embed.
 const DETAILED_PAIRS: usize = 3;
-/// Longest echo of user input in a reply.
-const MAX_ECHO: usize = 40;
 
 static EMERGENCY_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\p{L}\p{N} +\-().,/]+$").expect("valid emergency-number pattern"));
@@ -39,7 +38,8 @@ pub struct Context<'a> {
 pub struct Engine {
     content: Arc<Content>,
     store: Arc<dyn Store>,
-    detector: Detector,
+    /// Each community's detector, compiled from its phrases and kept while they stay the same.
+    detectors: Mutex<HashMap<String, (Vec<CustomPhrase>, Detector)>>,
 }
 
 /// A community's settings resolved against the content: what `{emergency}` and `{region}` read.
@@ -67,7 +67,7 @@ impl Engine {
         Engine {
             content,
             store,
-            detector: Detector::builtin(),
+            detectors: Mutex::default(),
         }
     }
 
@@ -119,14 +119,14 @@ impl Engine {
     /// Reads a chat message in a listening channel; a quiet reply if it reads as a crisis.
     /// The text is neither stored nor logged: only the level and rule ids are.
     pub fn message(&self, ctx: Context<'_>, text: &str) -> Option<Reply> {
-        let detection = self.detector.scan(text);
+        let view = self.view(ctx);
+        let detection = self.detector(ctx.community, &view.settings.phrases).scan(text);
         tracing::debug!(level = %detection.level, rules = ?detection.rules, guards = ?detection.guards, "message scanned");
         let body = match detection.level {
             Level::None => return None,
             Level::Concern => Msg::CrisisConcern,
             Level::Emergency => Msg::CrisisEmergency,
         };
-        let view = self.view(ctx);
         let steps = self
             .content
             .topic("overdose")
@@ -139,6 +139,27 @@ impl Engine {
             }),
             ..Reply::default()
         })
+    }
+
+    /// The detector for a community's phrases: the shared built-in one when it has none,
+    /// otherwise compiled once and reused until the phrases change. Phrases were validated
+    /// when added; if stored ones no longer compile, the built-in rules still apply.
+    fn detector(&self, community: &str, phrases: &[CustomPhrase]) -> Detector {
+        if phrases.is_empty() {
+            return Detector::builtin();
+        }
+        let mut cache = self.detectors.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((cached, detector)) = cache.get(community)
+            && cached.as_slice() == phrases
+        {
+            return detector.clone();
+        }
+        let detector = Detector::with_phrases(phrases).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "a community's stored phrases do not compile; using the built-in rules");
+            Detector::builtin()
+        });
+        cache.insert(community.to_string(), (phrases.to_vec(), detector.clone()));
+        detector
     }
 
     fn msg(&self, msg: Msg) -> &str {
@@ -354,14 +375,8 @@ impl Engine {
             }
         };
         let Some(region) = view.region else {
-            let regions: Vec<String> = self
-                .content
-                .regions()
-                .iter()
-                .map(|r| format!("`{}` ({})", r.code, r.name))
-                .collect();
             return Reply::notice(
-                view.fill_with(self.msg(Msg::ResourcesNoRegion), &[("regions", &regions.join(", "))]),
+                view.fill_with(self.msg(Msg::ResourcesNoRegion), &[("regions", &self.region_list())]),
             );
         };
         let sections: Vec<Section> = Category::ALL
@@ -399,6 +414,17 @@ impl Engine {
             ConfigCommand::ResponseShow(id) => return self.response_show(view, id),
             ConfigCommand::ResponseSet(id, text) => self.set_response(ctx, view, id, text),
             ConfigCommand::ResponseReset(id) => self.reset_response(ctx, view, id),
+            ConfigCommand::PhraseList => return Reply::notice(self.phrase_list(view)),
+            ConfigCommand::PhraseAdd { level, text, regex } => {
+                let phrase = CustomPhrase {
+                    text: text.clone(),
+                    level: *level,
+                    regex: *regex,
+                };
+                self.add_phrase(ctx, view, phrase)
+            }
+            ConfigCommand::PhraseRemove(n) => self.remove_phrase(ctx, view, *n),
+            ConfigCommand::PhraseTest(text) => return Reply::notice(self.phrase_test(ctx, view, text)),
         };
         Reply::notice(result.unwrap_or_else(|message| message))
     }
@@ -435,20 +461,25 @@ impl Engine {
         }
     }
 
+    /// The regions moderators can choose: "`us` (United States), ...".
+    fn region_list(&self) -> String {
+        let regions: Vec<String> = self
+            .content
+            .regions()
+            .iter()
+            .map(|r| format!("`{}` ({})", r.code, r.name))
+            .collect();
+        regions.join(", ")
+    }
+
     fn set_region(&self, ctx: Context<'_>, view: &View<'_>, query: Option<&str>) -> Result<String, String> {
         let Some(query) = query else {
             return self.save(ctx, &mut |s| s.region = None, Msg::ConfigRegionCleared, &[]);
         };
         let Some(region) = self.content.region(query) else {
-            let regions: Vec<String> = self
-                .content
-                .regions()
-                .iter()
-                .map(|r| format!("`{}` ({})", r.code, r.name))
-                .collect();
             return Err(view.fill_with(
                 self.msg(Msg::UnknownRegion),
-                &[("input", &echo(query)), ("regions", &regions.join(", "))],
+                &[("input", &echo(query)), ("regions", &self.region_list())],
             ));
         };
         let code = region.code.clone();
@@ -558,6 +589,86 @@ impl Engine {
     }
 }
 
+impl Engine {
+    fn phrase_list(&self, view: &View<'_>) -> String {
+        if view.settings.phrases.is_empty() {
+            return view.fill(self.msg(Msg::PhraseNone));
+        }
+        let list: Vec<String> = view
+            .settings
+            .phrases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let kind = if p.regex { " (regex)" } else { "" };
+                format!("{}. {}{kind}: `{}`", i + 1, p.level, echo_long(&p.text))
+            })
+            .collect();
+        view.fill_with(
+            self.msg(Msg::PhraseList),
+            &[("phrases", &fit_lines(&list, "\n", MAX_LIST))],
+        )
+    }
+
+    fn add_phrase(&self, ctx: Context<'_>, view: &View<'_>, phrase: CustomPhrase) -> Result<String, String> {
+        if view.settings.phrases.len() >= MAX_PHRASES {
+            return Err(view.fill_with(self.msg(Msg::PhraseTooMany), &[("max", &MAX_PHRASES.to_string())]));
+        }
+        // Compiled together with the others, so nothing is saved that would not work.
+        let mut all = view.settings.phrases.clone();
+        all.push(phrase.clone());
+        if let Err(e) = Detector::with_phrases(&all) {
+            return Err(view.fill_with(self.msg(Msg::PhraseInvalid), &[("reason", &e.to_string())]));
+        }
+        let n = all.len().to_string();
+        let id = format!("custom.{n}");
+        self.save(
+            ctx,
+            &mut |s| s.phrases.push(phrase.clone()),
+            Msg::PhraseAdded,
+            &[("n", &n), ("id", &id)],
+        )
+    }
+
+    fn remove_phrase(&self, ctx: Context<'_>, view: &View<'_>, n: usize) -> Result<String, String> {
+        let number = n.to_string();
+        if n == 0 || n > view.settings.phrases.len() {
+            return Err(view.fill_with(self.msg(Msg::PhraseNotFound), &[("n", &number)]));
+        }
+        let removed = view.settings.phrases[n - 1].clone();
+        self.save(
+            ctx,
+            &mut |s| {
+                if let Some(i) = s.phrases.iter().position(|p| *p == removed) {
+                    s.phrases.remove(i);
+                }
+            },
+            Msg::PhraseRemoved,
+            &[("n", &number)],
+        )
+    }
+
+    /// How Harbor would read `text` in this community: ids only, like `harbor scan --explain`.
+    fn phrase_test(&self, ctx: Context<'_>, view: &View<'_>, text: &str) -> String {
+        let detection = self.detector(ctx.community, &view.settings.phrases).scan(text);
+        let list = |ids: &[String]| {
+            if ids.is_empty() {
+                "—".to_string()
+            } else {
+                fit_lines(ids, ", ", MAX_IDS)
+            }
+        };
+        view.fill_with(
+            self.msg(Msg::PhraseTest),
+            &[
+                ("level", &detection.level.to_string()),
+                ("rules", &list(&detection.rules)),
+                ("guards", &list(&detection.guards)),
+            ],
+        )
+    }
+}
+
 /// The topic `/overdose <kind>` answers; unknown kinds get the general steps, never an error.
 fn overdose_topic(kind: Option<&str>) -> &'static str {
     let kind = kind.map(text::lookup_key).unwrap_or_default();
@@ -573,9 +684,36 @@ fn overdose_topic(kind: Option<&str>) -> &'static str {
 /// User input as it may appear in a reply: one line, at most [`MAX_ECHO`] characters, and
 /// unable to ping anyone even where a platform would read `@everyone` or `<@id>`.
 fn echo(input: &str) -> String {
+    echo_at_most(input, MAX_ECHO)
+}
+
+/// Items joined by `separator`, as many as fit in `max` characters, then "…".
+fn fit_lines(items: &[String], separator: &str, max: usize) -> String {
+    let mut out = String::new();
+    for item in items {
+        let needed = limits::len(&out) + limits::len(separator) + limits::len(item);
+        if needed > max - 2 {
+            out.push_str(separator);
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str(separator);
+        }
+        out.push_str(item);
+    }
+    out
+}
+
+/// A moderator's phrase as it appears in their list: whole, up to the phrase length limit.
+fn echo_long(input: &str) -> String {
+    echo_at_most(input, MAX_PHRASE_LEN)
+}
+
+fn echo_at_most(input: &str, max: usize) -> String {
     let line: String = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut short: String = line.chars().take(MAX_ECHO).collect();
-    if limits::len(&line) > MAX_ECHO {
+    let mut short: String = line.chars().take(max).collect();
+    if limits::len(&line) > max {
         short.push('…');
     }
     short

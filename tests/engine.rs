@@ -562,3 +562,89 @@ fn every_reply_fits_discord_limits_everywhere() {
         }
     }
 }
+
+#[test]
+fn moderators_add_test_list_and_remove_crisis_phrases() {
+    let engine = engine();
+    let other = Context {
+        community: "other",
+        moderator: false,
+    };
+    assert_eq!(
+        engine.message(MEMBER, "man down in the back room"),
+        None,
+        "not a built-in phrase"
+    );
+
+    let added = ask(&engine, MODERATOR, "/config phrase add emergency man down");
+    assert!(
+        added.body.starts_with("Added as phrase 1 (`custom.1`)"),
+        "{}",
+        added.body
+    );
+    let reply = engine
+        .message(MEMBER, "MAN DOWN in the back room")
+        .expect("the community's phrase fires");
+    assert!(reply.body.replace("**", "").starts_with("Call"), "{}", reply.body);
+    assert_eq!(
+        engine.message(other, "man down in the back room"),
+        None,
+        "other communities are unaffected"
+    );
+
+    let test = ask(&engine, MODERATOR, "/config phrase test man down lol").body;
+    assert!(
+        test.contains("**Level:** none") && test.contains("custom.1") && test.contains("guard.laughing"),
+        "{test}"
+    );
+    ask(&engine, MODERATOR, "/config phrase add-regex concern code (red|blue)");
+    let list = ask(&engine, MODERATOR, "/config phrase list").body;
+    assert!(
+        list.contains("1. emergency: `man down`") && list.contains("2. concern (regex): `code (red|blue)`"),
+        "{list}"
+    );
+
+    assert!(
+        ask(&engine, MODERATOR, "/config phrase remove 1")
+            .body
+            .contains("Removed phrase 1")
+    );
+    assert_eq!(
+        engine.message(MEMBER, "man down in the back room"),
+        None,
+        "removed phrases stop firing"
+    );
+    assert!(
+        ask(&engine, MODERATOR, "/config phrase remove 5")
+            .body
+            .contains("no phrase 5")
+    );
+}
+
+#[test]
+fn bad_crisis_phrases_are_refused_and_change_nothing() {
+    let engine = engine();
+    for (line, reason) in [
+        ("/config phrase add-regex emergency (unclosed", "not valid"),
+        ("/config phrase add-regex emergency .{0,9}", "matches every message"),
+        ("/config phrase add emergency ?!", "3 to 200 characters"),
+        (
+            &format!("/config phrase add emergency {}", "word ".repeat(50)),
+            "3 to 200 characters",
+        ),
+    ] {
+        let reply = ask(&engine, MODERATOR, line);
+        assert!(
+            reply.body.contains(reason) && reply.body.contains("Nothing changed"),
+            "{line}: {}",
+            reply.body
+        );
+    }
+    assert!(
+        ask(&engine, MODERATOR, "/config phrase list")
+            .body
+            .contains("No phrases of your own yet")
+    );
+    let member = ask(&engine, MEMBER, "/config phrase add emergency man down");
+    assert!(member.body.contains("Only moderators"));
+}

@@ -76,6 +76,14 @@ messages! {
     StigmaWarning = "stigma_warning" ["terms"];
     OverrideTooLong = "override_too_long" ["len", "max"];
     StoreError = "store_error" [];
+    PhraseList = "phrase_list" ["phrases"];
+    PhraseNone = "phrase_none" [];
+    PhraseAdded = "phrase_added" ["n", "id"];
+    PhraseRemoved = "phrase_removed" ["n"];
+    PhraseNotFound = "phrase_not_found" ["n"];
+    PhraseInvalid = "phrase_invalid" ["reason"];
+    PhraseTooMany = "phrase_too_many" ["max"];
+    PhraseTest = "phrase_test" ["level", "rules", "guards"];
 }
 
 /// Placeholders every text may use.

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use files::{ContentSource, SourceFile};
 pub use messages::{GLOBAL_PLACEHOLDERS, Messages, Msg};
 pub use render::{combo_details, resource_lines, sources_section};
-pub use validate::Diagnostic;
+pub use validate::{Diagnostic, MAX_ECHO, MAX_IDS, MAX_LIST};
 
 use crate::reply::Section;
 

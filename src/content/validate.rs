@@ -29,6 +29,10 @@ pub const MAX_SECTIONS: usize = 20;
 pub const MAX_RESOURCE_NOTES: usize = 300;
 /// Longest echo of user input inside a reply (longer input is cut).
 pub const MAX_ECHO: usize = 40;
+/// Longest list of phrases inside a reply; longer lists are cut.
+pub const MAX_LIST: usize = 1_200;
+/// Longest list of rule or guard ids inside a reply; longer lists are cut.
+pub const MAX_IDS: usize = 400;
 
 /// One problem in the content, at a file and line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +227,12 @@ fn maxima(
         ("region_code", 12),
         ("overrides", 600),
         ("terms", 200),
+        ("phrases", MAX_LIST),
+        ("reason", 200),
+        ("level", 9),
+        ("rules", MAX_IDS),
+        ("guards", MAX_IDS),
+        ("n", 4),
     ]))
 }
 

@@ -94,6 +94,8 @@ struct LocalWords {
     /// Just before a rule, or two before with a word of `between` in the middle, cancel it.
     negators: Vec<String>,
     between: Vec<String>,
+    /// Everyday words never chosen as anchors.
+    common: Vec<String>,
     /// The word just before a rule, if one of these, puts it in the past ("was turning blue").
     past: Vec<String>,
     /// Words after "overdosed on" that keep it literal.
@@ -167,6 +169,8 @@ struct Builtin {
     between: FxHashSet<String>,
     past: FxHashSet<String>,
     drugs: FxHashSet<String>,
+    /// Everyday words, never chosen as a phrase's anchor.
+    common: FxHashSet<String>,
 }
 
 static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
@@ -205,6 +209,16 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     let between = words(&file.local.between);
     let past = words(&file.local.past);
     let drugs = words(&file.local.drugs);
+    let mut common: FxHashSet<String> = words(&file.local.common);
+    for list in ["he", "person", "him", "pron"] {
+        let entries = template::expand(&format!("{{{list}}}"), &file.lists).unwrap_or_else(|e| panic!("{list}: {e}"));
+        common.extend(entries.iter().flat_map(|e| {
+            normalize::basic(e)
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        }));
+    }
     let spellings: Vec<(String, String)> = file.spellings.into_iter().collect();
     let vocabulary: FxHashSet<&str> = phrases.iter().flat_map(|(p, _)| p.split_whitespace()).collect();
     let normalizer = Normalizer::new(vocabulary, &spellings);
@@ -217,6 +231,7 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
         between,
         past,
         drugs,
+        common,
     }
 });
 
@@ -235,6 +250,9 @@ static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
 struct PhraseSet {
     automaton: AhoCorasick,
     tags: Vec<Vec<Tag>>,
+    /// One word of every rule phrase (its longest): a message with none of them cannot fire
+    /// a rule of this set, so the automaton need not run. Most chat has none.
+    anchors: FxHashSet<String>,
     /// Rules of this set that are regular expressions, with their rule index.
     regexes: Option<(RegexSet, Vec<usize>)>,
     /// Rules this set adds after the built-in ones (moderators' phrases).
@@ -250,7 +268,11 @@ impl PhraseSet {
         let mut patterns: Vec<&str> = Vec::new();
         let mut tags: Vec<Vec<Tag>> = Vec::new();
         let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        let mut anchors = FxHashSet::default();
         for (pattern, tag) in phrases {
+            if matches!(tag, Tag::Rule(_) | Tag::Near(..)) {
+                anchors.insert(anchor(pattern).to_string());
+            }
             let i = *index.entry(pattern).or_insert_with(|| {
                 patterns.push(pattern);
                 tags.push(Vec::new());
@@ -275,6 +297,7 @@ impl PhraseSet {
         Ok(PhraseSet {
             automaton,
             tags,
+            anchors,
             regexes,
             rules,
         })
@@ -363,6 +386,14 @@ impl Detector {
         let mut near: Vec<NearHit> = Vec::new();
         let mut context: Vec<usize> = Vec::new();
         let sets = std::iter::once(&*BUILTIN_SET).chain(self.custom.as_deref());
+        let anchored = |set: &PhraseSet| norm.split(' ').any(|w| !w.is_empty() && set.anchors.contains(w));
+        if !sets.clone().any(|set| set.regexes.is_some() || anchored(set)) {
+            return Detection {
+                level: Level::None,
+                rules: Vec::new(),
+                guards: Vec::new(),
+            };
+        }
         for set in sets.clone() {
             for m in set.automaton.find_overlapping_iter(&norm) {
                 for tag in &set.tags[m.pattern().as_usize()] {
@@ -586,6 +617,17 @@ fn drug_follows(norm: &str, end: usize) -> bool {
     norm.get(end..)
         .and_then(|rest| rest.split_whitespace().next())
         .is_some_and(|w| BUILTIN.drugs.contains(w))
+}
+
+/// The word of a phrase a message must contain for the phrase to match: its longest word
+/// that is not an everyday one (or its longest word, if all are).
+fn anchor(phrase: &str) -> &str {
+    let words = || phrase.split_whitespace();
+    words()
+        .filter(|w| !BUILTIN.common.contains(*w))
+        .max_by_key(|w| w.len())
+        .or_else(|| words().max_by_key(|w| w.len()))
+        .unwrap_or("")
 }
 
 /// A four-digit year from the recent past ("back in 2019"): the event is not happening now.

@@ -142,12 +142,13 @@ impl Normalizer {
         out.clear();
         out.push(' ');
         let mut token = String::new();
-        let push = |c: char, token: &mut String, out: &mut String| {
+        let mut scratch = String::new();
+        let mut push = |c: char, token: &mut String, out: &mut String| {
             if c.is_alphanumeric() || matches!(c, '\'' | '@' | '$' | '!') && !token.is_empty() || matches!(c, '@' | '$')
             {
                 token.push(c);
             } else {
-                self.finish(token, out);
+                self.finish(token, &mut scratch, out);
                 if is_laughing(c) {
                     out.push_str("lol ");
                 }
@@ -172,7 +173,7 @@ impl Normalizer {
                 }
             }
         }
-        self.finish(&mut token, out);
+        self.finish(&mut token, &mut scratch, out);
     }
 
     /// The matching form of `text`.
@@ -184,7 +185,8 @@ impl Normalizer {
 
     /// Ends the current token: spells out "od'd", reads leetspeak, drops apostrophes, squeezes
     /// repeated letters, rewrites chat spellings and corrects small typos; then appends it.
-    fn finish(&self, token: &mut String, out: &mut String) {
+    /// `scratch` is reused from token to token, so a message costs no allocation per word.
+    fn finish(&self, token: &mut String, scratch: &mut String, out: &mut String) {
         // Trailing "!" and "'" belong to the sentence, not the word ("help!!!", "dogs'").
         while token.ends_with(['!', '\'']) {
             token.pop();
@@ -201,70 +203,88 @@ impl Normalizer {
             "od'ing" | "od'in" | "oding" | "odding" | "odin'" => Some("overdosing"),
             _ => None,
         };
-        let word = match spelled {
-            Some(word) => word.to_string(),
-            None => {
-                let has_letter = token.chars().any(char::is_alphabetic);
-                let read: String = token
-                    .chars()
-                    .filter(|c| *c != '\'')
-                    .filter_map(|c| match c {
-                        '@' | '$' | '!' if !has_letter => None,
-                        c if has_letter => Some(leet(c)),
-                        c => Some(c),
-                    })
-                    .collect();
-                self.correct(squeeze(&read))
-            }
-        };
-        token.clear();
-        if !word.is_empty() {
-            out.push_str(&word);
+        if let Some(word) = spelled {
+            out.push_str(word);
             out.push(' ');
+            token.clear();
+            return;
         }
+        let has_letter = token.chars().any(char::is_alphabetic);
+        scratch.clear();
+        let mut last = None;
+        for c in token.chars() {
+            let c = match c {
+                '\'' => continue,
+                '@' | '$' | '!' if !has_letter => continue,
+                c if has_letter => leet(c),
+                c => c,
+            };
+            if Some(c) != last || !c.is_alphabetic() {
+                scratch.push(c);
+            }
+            last = Some(c);
+        }
+        token.clear();
+        if scratch.is_empty() {
+            return;
+        }
+        match self.correct(scratch, token) {
+            Some(meant) => out.push_str(meant),
+            None => out.push_str(scratch),
+        }
+        out.push(' ');
+        token.clear();
     }
 
-    /// A chat spelling's meaning, or the vocabulary word a small typo was meant to be.
-    fn correct(&self, word: String) -> String {
-        if let Some(meant) = self.spellings.get(&word) {
-            return meant.clone();
+    /// The word `word` stands for, if it is not itself: a chat spelling's meaning, or the
+    /// vocabulary word a small typo was meant to be. `buf` is scratch space for the candidates.
+    fn correct<'a>(&'a self, word: &str, buf: &'a mut String) -> Option<&'a str> {
+        if let Some(meant) = self.spellings.get(word) {
+            return Some(meant);
         }
-        if self.vocabulary.contains(&word) || !word.is_ascii() || word.len() < 4 {
-            return word;
+        let short = word.len() < MIN_CORRECTED_LEN;
+        if !word.is_ascii() || word.len() < 4 || short && !word.ends_with("in") || self.vocabulary.contains(word) {
+            return None;
         }
         // "breathin" → "breathing"
         if word.ends_with("in") {
-            let with_g = format!("{word}g");
-            if self.vocabulary.contains(&with_g) {
-                return with_g;
+            buf.clear();
+            buf.push_str(word);
+            buf.push('g');
+            if self.vocabulary.contains(buf.as_str()) {
+                return Some(buf);
             }
         }
-        if !(MIN_CORRECTED_LEN..=MAX_CORRECTED_LEN).contains(&word.len()) {
-            return word;
+        if short || word.len() > MAX_CORRECTED_LEN {
+            return None;
         }
         // A letter missing ("breathng").
-        if let Some(meant) = self.deletions.get(&word) {
-            return meant.clone();
+        if let Some(meant) = self.deletions.get(word) {
+            return Some(meant);
         }
         let bytes = word.as_bytes();
-        for i in 0..bytes.len() {
+        let found = (0..bytes.len()).find_map(|i| {
             // A letter too many ("breathiong").
-            let mut deleted = word.clone();
-            deleted.remove(i);
-            if self.vocabulary.contains(&deleted) {
-                return deleted;
+            buf.clear();
+            buf.push_str(&word[..i]);
+            buf.push_str(&word[i + 1..]);
+            if self.vocabulary.contains(buf.as_str()) {
+                return Some(i);
             }
             // Two letters swapped ("breahting").
             if i + 1 < bytes.len() && bytes[i] != bytes[i + 1] {
-                let mut swapped = bytes.to_vec();
-                swapped.swap(i, i + 1);
-                let swapped = String::from_utf8(swapped).unwrap_or_default();
-                if self.vocabulary.contains(&swapped) {
-                    return swapped;
+                buf.clear();
+                buf.push_str(&word[..i]);
+                buf.push(char::from(bytes[i + 1]));
+                buf.push(char::from(bytes[i]));
+                buf.push_str(&word[i + 2..]);
+                if self.vocabulary.contains(buf.as_str()) {
+                    return Some(i);
                 }
             }
-        }
-        word
+            None
+        });
+        found.map(|_| buf.as_str())
     }
 }
 

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::detect::CustomPhrase;
+
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
 
@@ -23,6 +25,8 @@ pub struct Settings {
     pub emergency: Option<String>,
     /// Moderators' own short texts, by topic or substance id.
     pub overrides: BTreeMap<String, String>,
+    /// Moderators' own crisis phrases, in the order they were added.
+    pub phrases: Vec<CustomPhrase>,
 }
 
 /// Why the store could not read or write.
