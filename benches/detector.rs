@@ -23,11 +23,7 @@ const CORPORA: &[&str] = &[
 ];
 
 fn corpus() -> Vec<&'static str> {
-    CORPORA
-        .iter()
-        .flat_map(|c| c.lines())
-        .filter_map(|l| l.split_once('\t').map(|(_, m)| m))
-        .collect()
+    CORPORA.iter().flat_map(|c| c.lines()).filter_map(|l| l.split_once('\t').map(|(_, m)| m)).collect()
 }
 
 fn channel() -> Vec<&'static str> {
@@ -44,35 +40,9 @@ fn channel() -> Vec<&'static str> {
 
 /// `n` distinct phrases of the kind a community adds: local places and code words.
 pub fn phrases(n: usize) -> Vec<String> {
-    let openings = [
-        "man down at",
-        "need narcan at",
-        "someone out at",
-        "get help to",
-        "code blue in",
-    ];
-    let places = [
-        "the bridge",
-        "the park",
-        "room",
-        "camp",
-        "the tunnel",
-        "bay",
-        "lot",
-        "the shelter",
-        "block",
-        "ward",
-    ];
-    (0..n)
-        .map(|i| {
-            format!(
-                "{} {} {}",
-                openings[i % openings.len()],
-                places[(i / 5) % places.len()],
-                i
-            )
-        })
-        .collect()
+    let openings = ["man down at", "need narcan at", "someone out at", "get help to", "code blue in"];
+    let places = ["the bridge", "the park", "room", "camp", "the tunnel", "bay", "lot", "the shelter", "block", "ward"];
+    (0..n).map(|i| format!("{} {} {}", openings[i % openings.len()], places[(i / 5) % places.len()], i)).collect()
 }
 
 /// The naive way: every rule template of `src/detect/rules.toml` and every phrase as its own
@@ -97,17 +67,10 @@ impl Naive {
         let mut regexes: Vec<Regex> = templates
             .map(|t| {
                 let source = format!(r"\b(?:{})\b", to_regex(t, &rules.lists));
-                regex::RegexBuilder::new(&source)
-                    .size_limit(1 << 26)
-                    .build()
-                    .expect("template regex")
+                regex::RegexBuilder::new(&source).size_limit(1 << 26).build().expect("template regex")
             })
             .collect();
-        regexes.extend(
-            phrases
-                .iter()
-                .map(|p| Regex::new(&format!(r"\b{}\b", regex::escape(p))).expect("phrase")),
-        );
+        regexes.extend(phrases.iter().map(|p| Regex::new(&format!(r"\b{}\b", regex::escape(p))).expect("phrase")));
         Naive(regexes)
     }
 
@@ -151,22 +114,11 @@ fn bench_mix(c: &mut Criterion, mix: &str, messages: &[&'static str]) {
     let mut group = c.benchmark_group(format!("detector {mix}"));
     group.throughput(Throughput::Elements(messages.len() as u64));
     for n in [0, 50, 500] {
-        let custom: Vec<CustomPhrase> = phrases(n)
-            .into_iter()
-            .map(|text| CustomPhrase {
-                text,
-                level: Level::Emergency,
-                regex: false,
-            })
-            .collect();
+        let custom: Vec<CustomPhrase> =
+            phrases(n).into_iter().map(|text| CustomPhrase { text, level: Level::Emergency, regex: false }).collect();
         let detector = Detector::with_phrases(&custom).expect("phrases compile");
         group.bench_with_input(BenchmarkId::new("harbor", n), &messages, |b, messages| {
-            b.iter(|| {
-                messages
-                    .iter()
-                    .filter(|m| detector.scan(black_box(m)).level != Level::None)
-                    .count()
-            })
+            b.iter(|| messages.iter().filter(|m| detector.scan(black_box(m)).level != Level::None).count())
         });
         let naive = Naive::new(&phrases(n));
         group.bench_with_input(BenchmarkId::new("naive regex list", n), &messages, |b, messages| {

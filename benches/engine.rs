@@ -11,10 +11,7 @@ use harbor::store::MemoryStore;
 
 fn engine_benches(c: &mut Criterion) {
     let engine = Engine::new(Arc::new(Content::embedded()), Arc::new(MemoryStore::default()));
-    let ctx = Context {
-        community: "bench",
-        moderator: false,
-    };
+    let ctx = Context { community: "bench", moderator: false };
     for line in [
         "/overdose",
         "/combo alcohol fent xanax",
@@ -22,9 +19,7 @@ fn engine_benches(c: &mut Criterion) {
         "anyone around tonight?",
         "my friend is not breathing",
     ] {
-        c.bench_function(&format!("engine {line:?}"), |b| {
-            b.iter(|| engine.line(ctx, black_box(line)))
-        });
+        c.bench_function(&format!("engine {line:?}"), |b| b.iter(|| engine.line(ctx, black_box(line))));
     }
 }
 

@@ -6,16 +6,8 @@
 use crate::detect::Level;
 
 /// Topics that have a command of the same name and no arguments.
-pub const TOPIC_COMMANDS: &[&str] = &[
-    "naloxone",
-    "testing",
-    "dontusealone",
-    "injecting",
-    "moud",
-    "principles",
-    "support",
-    "goodsamaritan",
-];
+pub const TOPIC_COMMANDS: &[&str] =
+    &["naloxone", "testing", "dontusealone", "injecting", "moud", "principles", "support", "goodsamaritan"];
 
 /// What a person asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,16 +106,8 @@ fn parse_phrase(args: &str) -> ConfigCommand {
     let text = level_and_text.next().unwrap_or("").trim().to_string();
     match (action.as_str(), level) {
         ("list", _) => ConfigCommand::PhraseList,
-        ("add", Some(level)) if !text.is_empty() => ConfigCommand::PhraseAdd {
-            level,
-            text,
-            regex: false,
-        },
-        ("add-regex", Some(level)) if !text.is_empty() => ConfigCommand::PhraseAdd {
-            level,
-            text,
-            regex: true,
-        },
+        ("add", Some(level)) if !text.is_empty() => ConfigCommand::PhraseAdd { level, text, regex: false },
+        ("add-regex", Some(level)) if !text.is_empty() => ConfigCommand::PhraseAdd { level, text, regex: true },
         ("remove", _) => rest.parse().map_or(ConfigCommand::Usage, ConfigCommand::PhraseRemove),
         ("test", _) if !rest.is_empty() => ConfigCommand::PhraseTest(rest.to_string()),
         _ => ConfigCommand::Usage,
@@ -153,18 +137,9 @@ mod tests {
     fn parses_commands_as_typed() {
         assert_eq!(parse("hello"), None);
         assert_eq!(parse("/overdose"), Some(Command::Overdose(None)));
-        assert_eq!(
-            parse("/Overdose  stimulant "),
-            Some(Command::Overdose(Some("stimulant".into())))
-        );
-        assert_eq!(
-            parse("/combo alcohol  heroin"),
-            Some(Command::Combo(vec!["alcohol".into(), "heroin".into()]))
-        );
-        assert_eq!(
-            parse("/saferuse china white"),
-            Some(Command::SaferUse(Some("china white".into())))
-        );
+        assert_eq!(parse("/Overdose  stimulant "), Some(Command::Overdose(Some("stimulant".into()))));
+        assert_eq!(parse("/combo alcohol  heroin"), Some(Command::Combo(vec!["alcohol".into(), "heroin".into()])));
+        assert_eq!(parse("/saferuse china white"), Some(Command::SaferUse(Some("china white".into()))));
         assert_eq!(parse("/naloxone"), Some(Command::Topic("naloxone".into())));
         assert_eq!(parse("/dance"), Some(Command::Unknown("dance".into())));
     }
@@ -172,28 +147,16 @@ mod tests {
     #[test]
     fn parses_config() {
         assert_eq!(parse("/config"), Some(Command::Config(ConfigCommand::Usage)));
-        assert_eq!(
-            parse("/config region us"),
-            Some(Command::Config(ConfigCommand::Region(Some("us".into()))))
-        );
-        assert_eq!(
-            parse("/config region reset"),
-            Some(Command::Config(ConfigCommand::Region(None)))
-        );
+        assert_eq!(parse("/config region us"), Some(Command::Config(ConfigCommand::Region(Some("us".into())))));
+        assert_eq!(parse("/config region reset"), Some(Command::Config(ConfigCommand::Region(None))));
         assert_eq!(
             parse("/config emergency 112 or 999"),
             Some(Command::Config(ConfigCommand::Emergency(Some("112 or 999".into()))))
         );
         assert_eq!(
             parse("/config response set Naloxone Line one\\nline two"),
-            Some(Command::Config(ConfigCommand::ResponseSet(
-                "naloxone".into(),
-                "Line one\nline two".into()
-            )))
+            Some(Command::Config(ConfigCommand::ResponseSet("naloxone".into(), "Line one\nline two".into())))
         );
-        assert_eq!(
-            parse("/config response set naloxone"),
-            Some(Command::Config(ConfigCommand::Usage))
-        );
+        assert_eq!(parse("/config response set naloxone"), Some(Command::Config(ConfigCommand::Usage)));
     }
 }

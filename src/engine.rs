@@ -64,11 +64,7 @@ impl View<'_> {
 
 impl Engine {
     pub fn new(content: Arc<Content>, store: Arc<dyn Store>) -> Engine {
-        Engine {
-            content,
-            store,
-            detectors: Mutex::default(),
-        }
+        Engine { content, store, detectors: Mutex::default() }
     }
 
     pub fn content(&self) -> &Content {
@@ -127,16 +123,10 @@ impl Engine {
             Level::Concern => Msg::CrisisConcern,
             Level::Emergency => Msg::CrisisEmergency,
         };
-        let steps = self
-            .content
-            .topic("overdose")
-            .map_or_else(Vec::new, |t| self.sections(&view, t));
+        let steps = self.content.topic("overdose").map_or_else(Vec::new, |t| self.sections(&view, t));
         Some(Reply {
             body: view.fill(self.msg(body)),
-            more: Some(More {
-                label: self.msg(Msg::CrisisButton).to_string(),
-                sections: steps,
-            }),
+            more: Some(More { label: self.msg(Msg::CrisisButton).to_string(), sections: steps }),
             ..Reply::default()
         })
     }
@@ -180,12 +170,7 @@ impl Engine {
             .or_else(|| region.map(|r| r.emergency.clone()))
             .unwrap_or_else(|| self.msg(Msg::EmergencyUnset).to_string());
         let region_name = region.map_or_else(|| self.msg(Msg::RegionUnset).to_string(), |r| r.name.clone());
-        View {
-            settings,
-            region,
-            emergency,
-            region_name,
-        }
+        View { settings, region, emergency, region_name }
     }
 
     fn topic_by_id(&self, view: &View<'_>, id: &str) -> Reply {
@@ -203,10 +188,7 @@ impl Engine {
         Reply {
             title: view.fill(&topic.title),
             body: view.fill(summary),
-            more: Some(More {
-                label: self.msg(Msg::MoreLabel).to_string(),
-                sections: self.sections(view, topic),
-            }),
+            more: Some(More { label: self.msg(Msg::MoreLabel).to_string(), sections: self.sections(view, topic) }),
             footer: (needs_region && view.region.is_none()).then(|| view.fill(self.msg(Msg::NoRegionNote))),
             ephemeral: false,
         }
@@ -215,26 +197,12 @@ impl Engine {
     /// A topic's details: its sections, the services in the community's region that it names,
     /// and its sources.
     fn sections(&self, view: &View<'_>, topic: &Topic) -> Vec<Section> {
-        let mut sections: Vec<Section> = topic
-            .sections
-            .iter()
-            .map(|s| Section {
-                title: view.fill(&s.title),
-                body: view.fill(&s.body),
-            })
-            .collect();
+        let mut sections: Vec<Section> =
+            topic.sections.iter().map(|s| Section { title: view.fill(&s.title), body: view.fill(&s.body) }).collect();
         if let Some(region) = view.region {
-            let services = resource_lines(
-                region
-                    .resources
-                    .iter()
-                    .filter(|r| topic.resources.contains(&r.category)),
-            );
+            let services = resource_lines(region.resources.iter().filter(|r| topic.resources.contains(&r.category)));
             if !services.is_empty() {
-                sections.push(Section {
-                    title: view.fill(self.msg(Msg::ResourcesSectionTitle)),
-                    body: services,
-                });
+                sections.push(Section { title: view.fill(self.msg(Msg::ResourcesSectionTitle)), body: services });
             }
         }
         sections.push(sources_section(&self.content.messages, &topic.sources, &topic.reviewed));
@@ -242,12 +210,7 @@ impl Engine {
     }
 
     fn substance_list(&self, view: &View<'_>) -> Reply {
-        let names: Vec<&str> = self
-            .content
-            .substances()
-            .iter()
-            .map(|s| s.topic.title.as_str())
-            .collect();
+        let names: Vec<&str> = self.content.substances().iter().map(|s| s.topic.title.as_str()).collect();
         Reply {
             title: view.fill(self.msg(Msg::SubstanceListTitle)),
             body: view.fill_with(self.msg(Msg::SubstanceListBody), &[("names", &names.join(", "))]),
@@ -258,12 +221,8 @@ impl Engine {
     fn unknown_substance(&self, view: &View<'_>, query: &str) -> Reply {
         let mut body = view.fill_with(self.msg(Msg::UnknownSubstance), &[("input", &echo(query))]);
         body.push(' ');
-        let suggestions: Vec<String> = self
-            .content
-            .suggest(query)
-            .iter()
-            .map(|s| format!("`/saferuse {}`", s.topic.id))
-            .collect();
+        let suggestions: Vec<String> =
+            self.content.suggest(query).iter().map(|s| format!("`/saferuse {}`", s.topic.id)).collect();
         if suggestions.is_empty() {
             body.push_str(&view.fill(self.msg(Msg::SubstanceHint)));
         } else {
@@ -327,10 +286,7 @@ impl Engine {
         Reply {
             title: names.join(" + "),
             body,
-            more: Some(More {
-                label: self.msg(Msg::MoreLabel).to_string(),
-                sections,
-            }),
+            more: Some(More { label: self.msg(Msg::MoreLabel).to_string(), sections }),
             footer: Some(view.fill(self.msg(Msg::ComboNote))),
             ephemeral: false,
         }
@@ -384,10 +340,8 @@ impl Engine {
             .filter(|c| wanted.is_none_or(|w| w == **c))
             .filter_map(|c| {
                 let lines = resource_lines(region.resources.iter().filter(|r| r.category == *c));
-                (!lines.is_empty()).then(|| Section {
-                    title: self.content.messages.category(*c).to_string(),
-                    body: lines,
-                })
+                (!lines.is_empty())
+                    .then(|| Section { title: self.content.messages.category(*c).to_string(), body: lines })
             })
             .collect();
         if sections.is_empty() {
@@ -397,10 +351,7 @@ impl Engine {
         Reply {
             title: view.fill(self.msg(Msg::ResourcesTitle)),
             body: view.fill(self.msg(Msg::ResourcesBody)),
-            more: Some(More {
-                label: self.msg(Msg::MoreLabel).to_string(),
-                sections,
-            }),
+            more: Some(More { label: self.msg(Msg::MoreLabel).to_string(), sections }),
             ..Reply::default()
         }
     }
@@ -416,11 +367,7 @@ impl Engine {
             ConfigCommand::ResponseReset(id) => self.reset_response(ctx, view, id),
             ConfigCommand::PhraseList => return Reply::notice(self.phrase_list(view)),
             ConfigCommand::PhraseAdd { level, text, regex } => {
-                let phrase = CustomPhrase {
-                    text: text.clone(),
-                    level: *level,
-                    regex: *regex,
-                };
+                let phrase = CustomPhrase { text: text.clone(), level: *level, regex: *regex };
                 self.add_phrase(ctx, view, phrase)
             }
             ConfigCommand::PhraseRemove(n) => self.remove_phrase(ctx, view, *n),
@@ -432,15 +379,8 @@ impl Engine {
     fn config_show(&self, view: &View<'_>) -> String {
         let code = view.region.map_or("—", |r| r.code.as_str());
         let overrides: Vec<&str> = view.settings.overrides.keys().map(String::as_str).collect();
-        let overrides = if overrides.is_empty() {
-            "—".to_string()
-        } else {
-            overrides.join(", ")
-        };
-        view.fill_with(
-            self.msg(Msg::ConfigShow),
-            &[("region_code", code), ("overrides", &overrides)],
-        )
+        let overrides = if overrides.is_empty() { "—".to_string() } else { overrides.join(", ") };
+        view.fill_with(self.msg(Msg::ConfigShow), &[("region_code", code), ("overrides", &overrides)])
     }
 
     /// Saves a change and describes the result in the new settings' terms; `Err` holds the
@@ -463,12 +403,8 @@ impl Engine {
 
     /// The regions moderators can choose: "`us` (United States), ...".
     fn region_list(&self) -> String {
-        let regions: Vec<String> = self
-            .content
-            .regions()
-            .iter()
-            .map(|r| format!("`{}` ({})", r.code, r.name))
-            .collect();
+        let regions: Vec<String> =
+            self.content.regions().iter().map(|r| format!("`{}` ({})", r.code, r.name)).collect();
         regions.join(", ")
     }
 
@@ -491,17 +427,9 @@ impl Engine {
             return self.save(ctx, &mut |s| s.emergency = None, Msg::ConfigEmergencyCleared, &[]);
         };
         if limits::len(number) > MAX_EMERGENCY_LEN || !EMERGENCY_NUMBER.is_match(number) {
-            return Err(view.fill_with(
-                self.msg(Msg::InvalidEmergency),
-                &[("max", &MAX_EMERGENCY_LEN.to_string())],
-            ));
+            return Err(view.fill_with(self.msg(Msg::InvalidEmergency), &[("max", &MAX_EMERGENCY_LEN.to_string())]));
         }
-        self.save(
-            ctx,
-            &mut |s| s.emergency = Some(number.to_string()),
-            Msg::ConfigEmergencySet,
-            &[],
-        )
+        self.save(ctx, &mut |s| s.emergency = Some(number.to_string()), Msg::ConfigEmergencySet, &[])
     }
 
     /// The id a moderator's name for a topic or substance stands for.
@@ -517,23 +445,9 @@ impl Engine {
         let Some(id) = self.response_id(query) else {
             return Reply::notice(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
         };
-        let topic = self
-            .content
-            .topic(&id)
-            .or_else(|| self.content.substance(&id).map(|s| &s.topic));
-        let text = view
-            .settings
-            .overrides
-            .get(&id)
-            .or(topic.map(|t| &t.summary))
-            .cloned()
-            .unwrap_or_default();
-        Reply {
-            title: id,
-            body: view.fill(&text),
-            ephemeral: true,
-            ..Reply::default()
-        }
+        let topic = self.content.topic(&id).or_else(|| self.content.substance(&id).map(|s| &s.topic));
+        let text = view.settings.overrides.get(&id).or(topic.map(|t| &t.summary)).cloned().unwrap_or_default();
+        Reply { title: id, body: view.fill(&text), ephemeral: true, ..Reply::default() }
     }
 
     fn set_response(&self, ctx: Context<'_>, view: &View<'_>, query: &str, text: &str) -> Result<String, String> {
@@ -557,17 +471,11 @@ impl Engine {
             Msg::ConfigResponseSet,
             &[("id", &id)],
         )?;
-        let terms: Vec<String> = voice::stigma_terms(&text)
-            .into_iter()
-            .map(|t| format!("\"{}\"", t.term))
-            .collect();
+        let terms: Vec<String> = voice::stigma_terms(&text).into_iter().map(|t| format!("\"{}\"", t.term)).collect();
         if terms.is_empty() {
             Ok(saved)
         } else {
-            Ok(format!(
-                "{saved}\n{}",
-                view.fill_with(self.msg(Msg::StigmaWarning), &[("terms", &terms.join(", "))])
-            ))
+            Ok(format!("{saved}\n{}", view.fill_with(self.msg(Msg::StigmaWarning), &[("terms", &terms.join(", "))])))
         }
     }
 
@@ -604,10 +512,7 @@ impl Engine {
                 format!("{}. {}{kind}: `{}`", i + 1, p.level, echo_long(&p.text))
             })
             .collect();
-        view.fill_with(
-            self.msg(Msg::PhraseList),
-            &[("phrases", &fit_lines(&list, "\n", MAX_LIST))],
-        )
+        view.fill_with(self.msg(Msg::PhraseList), &[("phrases", &fit_lines(&list, "\n", MAX_LIST))])
     }
 
     fn add_phrase(&self, ctx: Context<'_>, view: &View<'_>, phrase: CustomPhrase) -> Result<String, String> {
@@ -622,12 +527,7 @@ impl Engine {
         }
         let n = all.len().to_string();
         let id = format!("custom.{n}");
-        self.save(
-            ctx,
-            &mut |s| s.phrases.push(phrase.clone()),
-            Msg::PhraseAdded,
-            &[("n", &n), ("id", &id)],
-        )
+        self.save(ctx, &mut |s| s.phrases.push(phrase.clone()), Msg::PhraseAdded, &[("n", &n), ("id", &id)])
     }
 
     fn remove_phrase(&self, ctx: Context<'_>, view: &View<'_>, n: usize) -> Result<String, String> {
@@ -652,11 +552,7 @@ impl Engine {
     fn phrase_test(&self, ctx: Context<'_>, view: &View<'_>, text: &str) -> String {
         let detection = self.detector(ctx.community, &view.settings.phrases).scan(text);
         let list = |ids: &[String]| {
-            if ids.is_empty() {
-                "—".to_string()
-            } else {
-                fit_lines(ids, ", ", MAX_IDS)
-            }
+            if ids.is_empty() { "—".to_string() } else { fit_lines(ids, ", ", MAX_IDS) }
         };
         view.fill_with(
             self.msg(Msg::PhraseTest),
@@ -716,9 +612,5 @@ fn echo_at_most(input: &str, max: usize) -> String {
     if limits::len(&line) > max {
         short.push('…');
     }
-    short
-        .replace('@', "@\u{200B}")
-        .replace('<', "‹")
-        .replace('>', "›")
-        .replace('`', "'")
+    short.replace('@', "@\u{200B}").replace('<', "‹").replace('>', "›").replace('`', "'")
 }

@@ -78,12 +78,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Cmd::Console {
-            data,
-            responses,
-            moderator,
-            community,
-        } => {
+        Cmd::Console { data, responses, moderator, community } => {
             let content = Content::load(&ContentSource::from_option(responses))?;
             let store: Arc<dyn Store> = match data {
                 Some(dir) => Arc::new(SledStore::open(&dir)?),
@@ -91,19 +86,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let engine = Engine::new(Arc::new(content), store);
             let interactive = io::stdin().is_terminal();
-            let ctx = Context {
-                community: &community,
-                moderator,
-            };
+            let ctx = Context { community: &community, moderator };
             harbor::console::run(&engine, ctx, io::stdin().lock(), &mut io::stdout().lock(), interactive)
                 .context("console input or output failed")?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Scan {
-            summary,
-            explain,
-            phrases,
-        } => {
+        Cmd::Scan { summary, explain, phrases } => {
             let detector = match phrases {
                 None => Detector::builtin(),
                 Some(path) => {
@@ -121,12 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let mut out = io::BufWriter::new(io::stdout().lock());
             let counts = harbor::scan::run(&detector, io::stdin().lock(), &mut out, output)?;
-            tracing::info!(
-                emergency = counts.emergency,
-                concern = counts.concern,
-                none = counts.none,
-                "scan finished"
-            );
+            tracing::info!(emergency = counts.emergency, concern = counts.concern, none = counts.none, "scan finished");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Check { responses } => {

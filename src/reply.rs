@@ -33,11 +33,7 @@ pub struct Section {
 impl Reply {
     /// A short private answer with no title: refusals, errors, confirmations.
     pub fn notice(body: impl Into<String>) -> Self {
-        Reply {
-            body: body.into(),
-            ephemeral: true,
-            ..Reply::default()
-        }
+        Reply { body: body.into(), ephemeral: true, ..Reply::default() }
     }
 
     /// All text of the reply, in reading order; what a plain-text adapter prints.

@@ -58,14 +58,7 @@ pub fn run(detector: &Detector, mut input: impl BufRead, out: &mut impl Write, o
         }
         if output != Output::Summary {
             let guards = (output == Output::Explain).then_some(detection.guards.as_slice());
-            serde_json::to_writer(
-                &mut *out,
-                &Line {
-                    level: detection.level,
-                    rules: &detection.rules,
-                    guards,
-                },
-            )?;
+            serde_json::to_writer(&mut *out, &Line { level: detection.level, rules: &detection.rules, guards })?;
             out.write_all(b"\n")?;
         }
     }
@@ -98,11 +91,7 @@ pub fn read_phrases(text: &str) -> Result<Vec<CustomPhrase>, String> {
             None if !regex => (Level::Emergency, line),
             _ => (Level::Emergency, line),
         };
-        let phrase = CustomPhrase {
-            text: text.trim().to_string(),
-            level,
-            regex,
-        };
+        let phrase = CustomPhrase { text: text.trim().to_string(), level, regex };
         phrase.validate().map_err(|e| format!("line {}: {e}", n + 1))?;
         phrases.push(phrase);
     }

@@ -20,15 +20,9 @@ fn index(level: Level) -> usize {
 
 fn run(name: &'static str, text: &str) -> Corpus {
     let detector = Detector::builtin();
-    let mut corpus = Corpus {
-        name,
-        matrix: [[0; 3]; 3],
-        misses: Vec::new(),
-    };
+    let mut corpus = Corpus { name, matrix: [[0; 3]; 3], misses: Vec::new() };
     for (n, line) in text.lines().enumerate() {
-        let (label, message) = line
-            .split_once('\t')
-            .unwrap_or_else(|| panic!("{name}:{}: no tab", n + 1));
+        let (label, message) = line.split_once('\t').unwrap_or_else(|| panic!("{name}:{}: no tab", n + 1));
         let truth = match label {
             "emergency" => Level::Emergency,
             "concern" => Level::Concern,
@@ -87,11 +81,7 @@ fn detector_meets_recall_and_false_positive_targets() {
     let holdout = run("crisis_holdout.tsv", include_str!("data/crisis_holdout.tsv"));
     let blind = run("crisis_blind.tsv", include_str!("data/crisis_blind.tsv"));
     let last = run("crisis_final.tsv", include_str!("data/crisis_final.tsv"));
-    let mut both = Corpus {
-        name: "all",
-        matrix: [[0; 3]; 3],
-        misses: Vec::new(),
-    };
+    let mut both = Corpus { name: "all", matrix: [[0; 3]; 3], misses: Vec::new() };
     for corpus in [&dev, &holdout, &blind, &last] {
         corpus.print();
         for i in 0..3 {
@@ -103,14 +93,6 @@ fn detector_meets_recall_and_false_positive_targets() {
     both.print();
     let total: usize = both.matrix.iter().flatten().sum();
     assert!(total >= 400, "at least 400 labelled messages");
-    assert!(
-        both.recall(Level::Emergency) >= 0.98,
-        "emergency recall {:.3}",
-        both.recall(Level::Emergency)
-    );
-    assert!(
-        both.false_positive_rate() <= 0.03,
-        "false positives on none {:.3}",
-        both.false_positive_rate()
-    );
+    assert!(both.recall(Level::Emergency) >= 0.98, "emergency recall {:.3}", both.recall(Level::Emergency));
+    assert!(both.false_positive_rate() <= 0.03, "false positives on none {:.3}", both.false_positive_rate());
 }

@@ -9,23 +9,15 @@ use harbor::limits;
 use harbor::reply::Reply;
 use harbor::store::MemoryStore;
 
-const MEMBER: Context<'static> = Context {
-    community: "c",
-    moderator: false,
-};
-const MODERATOR: Context<'static> = Context {
-    community: "c",
-    moderator: true,
-};
+const MEMBER: Context<'static> = Context { community: "c", moderator: false };
+const MODERATOR: Context<'static> = Context { community: "c", moderator: true };
 
 fn engine() -> Engine {
     Engine::new(Arc::new(Content::embedded()), Arc::new(MemoryStore::default()))
 }
 
 fn ask(engine: &Engine, ctx: Context<'_>, line: &str) -> Reply {
-    engine
-        .line(ctx, line)
-        .unwrap_or_else(|| panic!("{line:?} got no reply"))
+    engine.line(ctx, line).unwrap_or_else(|| panic!("{line:?} got no reply"))
 }
 
 /// The reply's text without markdown emphasis, for reading what a person sees.
@@ -43,10 +35,7 @@ fn every_topic_command_answers_with_its_topic_and_sources() {
         assert!(!reply.ephemeral, "/{id} is for everyone to read");
         let more = reply.more.expect("details behind a button");
         assert!(more.sections.len() >= 2, "/{id} has details");
-        assert!(
-            more.sections.last().unwrap().title.starts_with("Sources (reviewed 20"),
-            "/{id} ends with its sources"
-        );
+        assert!(more.sections.last().unwrap().title.starts_with("Sources (reviewed 20"), "/{id} ends with its sources");
     }
 }
 
@@ -54,35 +43,16 @@ fn every_topic_command_answers_with_its_topic_and_sources() {
 fn overdose_replies_begin_with_the_action_and_the_communitys_number() {
     let engine = engine();
     for kind in ["", " opioid", " stimulant", " mixed", " something else"] {
-        let unset = ask(
-            &engine,
-            Context {
-                community: "unset",
-                moderator: false,
-            },
-            &format!("/overdose{kind}"),
-        );
+        let unset = ask(&engine, Context { community: "unset", moderator: false }, &format!("/overdose{kind}"));
         let body = plain(&unset.body);
-        assert!(
-            body.starts_with("Call your local emergency number"),
-            "/overdose{kind}: {body}"
-        );
+        assert!(body.starts_with("Call your local emergency number"), "/overdose{kind}: {body}");
         for number in ["911", "112", "999", "000"] {
-            assert!(
-                body.contains(number),
-                "/overdose{kind} names {number} with no region set"
-            );
+            assert!(body.contains(number), "/overdose{kind} names {number} with no region set");
         }
-        assert!(
-            unset.footer.unwrap().contains("/config region"),
-            "moderators are told how to set theirs"
-        );
+        assert!(unset.footer.unwrap().contains("/config region"), "moderators are told how to set theirs");
 
         for (region, number) in [("us", "911"), ("gb", "999"), ("au", "000"), ("nz", "111")] {
-            let ctx = Context {
-                community: region,
-                moderator: true,
-            };
+            let ctx = Context { community: region, moderator: true };
             ask(&engine, ctx, &format!("/config region {region}"));
             let reply = ask(&engine, ctx, &format!("/overdose{kind}"));
             assert!(
@@ -101,15 +71,9 @@ fn overdose_kinds_have_their_own_steps() {
     let opioid = ask(&engine, MEMBER, "/overdose opioid").plain_text().to_lowercase();
     assert!(opioid.contains("naloxone") && opioid.contains("rescue breath") && opioid.contains("recovery position"));
     let stimulant = ask(&engine, MEMBER, "/overdose stimulant").plain_text().to_lowercase();
-    assert!(
-        stimulant.contains("overheat") || stimulant.contains("cool"),
-        "stimulant steps talk about heat"
-    );
+    assert!(stimulant.contains("overheat") || stimulant.contains("cool"), "stimulant steps talk about heat");
     let mixed = ask(&engine, MEMBER, "/overdose mixed").plain_text().to_lowercase();
-    assert!(
-        mixed.contains("xylazine") && mixed.contains("benzo"),
-        "mixed covers benzos and xylazine"
-    );
+    assert!(mixed.contains("xylazine") && mixed.contains("benzo"), "mixed covers benzos and xylazine");
 }
 
 #[test]
@@ -148,11 +112,7 @@ fn saferuse_without_a_substance_lists_them() {
     let engine = engine();
     let reply = ask(&engine, MEMBER, "/saferuse");
     for substance in engine.content().substances() {
-        assert!(
-            reply.body.contains(&substance.topic.title),
-            "list names {}",
-            substance.topic.title
-        );
+        assert!(reply.body.contains(&substance.topic.title), "list names {}", substance.topic.title);
     }
 }
 
@@ -161,18 +121,10 @@ fn unknown_substances_get_a_kind_answer_with_close_matches() {
     let engine = engine();
     let reply = ask(&engine, MEMBER, "/saferuse fentanil");
     assert!(reply.ephemeral);
-    assert!(
-        reply.body.contains("\"fentanil\"") && reply.body.contains("/saferuse fentanyl"),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("\"fentanil\"") && reply.body.contains("/saferuse fentanyl"), "{}", reply.body);
 
     let reply = ask(&engine, MEMBER, "/saferuse zzzqqq");
-    assert!(
-        reply.body.contains("/saferuse") && !reply.body.contains("Did you mean"),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("/saferuse") && !reply.body.contains("Did you mean"), "{}", reply.body);
 }
 
 #[test]
@@ -194,10 +146,7 @@ fn combo_gives_the_rating_and_why() {
     let reply = ask(&engine, MEMBER, "/combo alcohol heroin");
     assert_eq!(reply.title, "Alcohol + Heroin");
     assert!(reply.body.contains("Dangerous"), "{}", reply.body);
-    assert!(
-        reply.body.contains("Why:") && reply.body.to_lowercase().contains("breath"),
-        "the mechanism is given"
-    );
+    assert!(reply.body.contains("Why:") && reply.body.to_lowercase().contains("breath"), "the mechanism is given");
     assert!(reply.body.contains("If you mix anyway:"), "what to do if mixing anyway");
 }
 
@@ -218,16 +167,10 @@ fn combo_asks_for_what_it_needs() {
     let engine = engine();
     assert!(ask(&engine, MEMBER, "/combo heroin").body.contains("at least two"));
     assert!(
-        ask(&engine, MEMBER, "/combo heroin H smack")
-            .body
-            .contains("at least two"),
+        ask(&engine, MEMBER, "/combo heroin H smack").body.contains("at least two"),
         "one substance by three names"
     );
-    assert!(
-        ask(&engine, MEMBER, "/combo heroin glitter")
-            .body
-            .contains("\"glitter\"")
-    );
+    assert!(ask(&engine, MEMBER, "/combo heroin glitter").body.contains("\"glitter\""));
     let many = ask(&engine, MEMBER, "/combo heroin alcohol coke meth mdma ketamine weed");
     assert!(many.body.contains("up to 6"), "{}", many.body);
 }
@@ -238,12 +181,7 @@ fn every_substance_pair_has_a_rating() {
     for a in content.substances() {
         for b in content.substances() {
             if a.topic.id != b.topic.id {
-                assert!(
-                    content.combo(&a.class, &b.class).is_some(),
-                    "{} + {}",
-                    a.topic.id,
-                    b.topic.id
-                );
+                assert!(content.combo(&a.class, &b.class).is_some(), "{} + {}", a.topic.id, b.topic.id);
             }
         }
     }
@@ -253,11 +191,7 @@ fn every_substance_pair_has_a_rating() {
 fn resources_need_a_region_then_list_its_services() {
     let engine = engine();
     let reply = ask(&engine, MEMBER, "/resources");
-    assert!(
-        reply.body.contains("/config region") && reply.body.contains("`us`"),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("/config region") && reply.body.contains("`us`"), "{}", reply.body);
 
     ask(&engine, MODERATOR, "/config region us");
     let all = ask(&engine, MEMBER, "/resources").plain_text();
@@ -265,11 +199,7 @@ fn resources_need_a_region_then_list_its_services() {
     let one = ask(&engine, MEMBER, "/resources never use alone").plain_text();
     assert!(one.contains("Never Use Alone") && !one.contains("988 Suicide"), "{one}");
     let unknown = ask(&engine, MEMBER, "/resources pizza");
-    assert!(
-        unknown.body.contains("\"pizza\"") && unknown.body.contains("`naloxone`"),
-        "{}",
-        unknown.body
-    );
+    assert!(unknown.body.contains("\"pizza\"") && unknown.body.contains("`naloxone`"), "{}", unknown.body);
 }
 
 #[test]
@@ -278,25 +208,16 @@ fn topics_list_the_regions_services_they_name() {
     ask(&engine, MODERATOR, "/config region ca");
     let reply = ask(&engine, MEMBER, "/dontusealone");
     let sections = reply.more.unwrap().sections;
-    let services = sections
-        .iter()
-        .find(|s| s.title == "Services in Canada")
-        .expect("a services section");
+    let services = sections.iter().find(|s| s.title == "Services in Canada").expect("a services section");
     assert!(services.body.contains("1-888-688-6677"), "{}", services.body);
 }
 
 #[test]
 fn national_emergency_numbers_are_right() {
     let content = Content::embedded();
-    for (code, number) in [
-        ("us", "911"),
-        ("ca", "911"),
-        ("gb", "999"),
-        ("ie", "112"),
-        ("au", "000"),
-        ("nz", "111"),
-        ("eu", "112"),
-    ] {
+    for (code, number) in
+        [("us", "911"), ("ca", "911"), ("gb", "999"), ("ie", "112"), ("au", "000"), ("nz", "111"), ("eu", "112")]
+    {
         let region = content.region(code).unwrap_or_else(|| panic!("region {code}"));
         assert!(region.emergency.contains(number), "{code}: {}", region.emergency);
     }
@@ -322,15 +243,9 @@ fn moderators_set_region_and_emergency_number() {
     ask(&engine, MODERATOR, "/config emergency 999");
     assert!(plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call 999 now"));
     let show = ask(&engine, MODERATOR, "/config show").body;
-    assert!(
-        show.contains("Ireland") && show.contains("(ie)") && show.contains("999"),
-        "{show}"
-    );
+    assert!(show.contains("Ireland") && show.contains("(ie)") && show.contains("999"), "{show}");
     ask(&engine, MODERATOR, "/config emergency reset");
-    assert!(
-        plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call 112 or 999 now"),
-        "back to the region's"
-    );
+    assert!(plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call 112 or 999 now"), "back to the region's");
     ask(&engine, MODERATOR, "/config region reset");
     assert!(plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call your local emergency number"));
 }
@@ -340,120 +255,66 @@ fn bad_settings_are_refused_and_change_nothing() {
     let engine = engine();
     ask(&engine, MODERATOR, "/config region us");
     let reply = ask(&engine, MODERATOR, "/config region atlantis");
-    assert!(
-        reply.body.contains("\"atlantis\"") && reply.body.contains("`gb`"),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("\"atlantis\"") && reply.body.contains("`gb`"), "{}", reply.body);
     for bad in ["<@&123>", "@everyone", "1234567890123456789012345678901234", "{region}"] {
         let reply = ask(&engine, MODERATOR, &format!("/config emergency {bad}"));
-        assert!(
-            reply.body.starts_with("An emergency number is"),
-            "{bad}: {}",
-            reply.body
-        );
+        assert!(reply.body.starts_with("An emergency number is"), "{bad}: {}", reply.body);
     }
-    assert!(
-        plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call 911 now"),
-        "nothing changed"
-    );
+    assert!(plain(&ask(&engine, MEMBER, "/overdose").body).starts_with("Call 911 now"), "nothing changed");
 }
 
 #[test]
 fn moderators_replace_reset_and_see_responses() {
     let engine = engine();
-    let set = ask(
-        &engine,
-        MODERATOR,
-        "/config response set naloxone Free naloxone at the Tuesday drop-in.\\nAsk for Sam.",
-    );
+    let set =
+        ask(&engine, MODERATOR, "/config response set naloxone Free naloxone at the Tuesday drop-in.\\nAsk for Sam.");
     assert!(set.body.starts_with("Saved your text for `naloxone`"), "{}", set.body);
-    assert_eq!(
-        ask(&engine, MEMBER, "/naloxone").body,
-        "Free naloxone at the Tuesday drop-in.\nAsk for Sam."
-    );
+    assert_eq!(ask(&engine, MEMBER, "/naloxone").body, "Free naloxone at the Tuesday drop-in.\nAsk for Sam.");
     assert_eq!(
         ask(&engine, MODERATOR, "/config response show naloxone").body,
         "Free naloxone at the Tuesday drop-in.\nAsk for Sam."
     );
 
-    let by_alias = ask(
-        &engine,
-        MODERATOR,
-        "/config response set fent Test every batch at the Tuesday drop-in.",
-    );
+    let by_alias = ask(&engine, MODERATOR, "/config response set fent Test every batch at the Tuesday drop-in.");
     assert!(by_alias.body.contains("`fentanyl`"), "{}", by_alias.body);
-    assert_eq!(
-        ask(&engine, MEMBER, "/saferuse fentanyl").body,
-        "Test every batch at the Tuesday drop-in."
-    );
+    assert_eq!(ask(&engine, MEMBER, "/saferuse fentanyl").body, "Test every batch at the Tuesday drop-in.");
 
     ask(&engine, MODERATOR, "/config response reset naloxone");
     let default = engine.content().topic("naloxone").unwrap().summary.clone();
     assert_eq!(ask(&engine, MEMBER, "/naloxone").body, default);
-    assert!(
-        ask(&engine, MODERATOR, "/config response reset naloxone")
-            .body
-            .contains("nothing to reset")
-    );
+    assert!(ask(&engine, MODERATOR, "/config response reset naloxone").body.contains("nothing to reset"));
 }
 
 #[test]
 fn moderator_wording_with_stigma_is_kept_with_a_warning() {
     let engine = engine();
-    let reply = ask(
-        &engine,
-        MODERATOR,
-        "/config response set support Talk to the addicts in our group.",
-    );
-    assert!(
-        reply.body.contains("\"addicts\"") && reply.body.contains("Your wording is kept"),
-        "{}",
-        reply.body
-    );
-    assert_eq!(
-        ask(&engine, MEMBER, "/support").body,
-        "Talk to the addicts in our group."
-    );
+    let reply = ask(&engine, MODERATOR, "/config response set support Talk to the addicts in our group.");
+    assert!(reply.body.contains("\"addicts\"") && reply.body.contains("Your wording is kept"), "{}", reply.body);
+    assert_eq!(ask(&engine, MEMBER, "/support").body, "Talk to the addicts in our group.");
 }
 
 #[test]
 fn oversize_overrides_are_refused_and_change_nothing() {
     let engine = engine();
     // Short as typed, too long once the emergency number is filled in.
-    let reply = ask(
-        &engine,
-        MODERATOR,
-        &format!("/config response set naloxone {}", "{emergency} ".repeat(150)),
-    );
+    let reply = ask(&engine, MODERATOR, &format!("/config response set naloxone {}", "{emergency} ".repeat(150)));
     assert!(reply.body.contains("Nothing was saved"), "{}", reply.body);
     let reply = ask(&engine, MODERATOR, "/config response set nosuchtopic hello");
     assert!(reply.body.contains("\"nosuchtopic\""), "{}", reply.body);
-    assert_eq!(
-        ask(&engine, MEMBER, "/naloxone").body,
-        engine.content().topic("naloxone").unwrap().summary
-    );
+    assert_eq!(ask(&engine, MEMBER, "/naloxone").body, engine.content().topic("naloxone").unwrap().summary);
 }
 
 #[test]
 fn crisis_messages_get_the_quiet_reply_with_steps_behind_a_button() {
     let engine = engine();
-    let reply = engine
-        .message(MEMBER, "my friend is not breathing")
-        .expect("a crisis reply");
+    let reply = engine.message(MEMBER, "my friend is not breathing").expect("a crisis reply");
     assert!(reply.title.is_empty() && !reply.ephemeral);
-    assert!(
-        plain(&reply.body).starts_with("Call your local emergency number"),
-        "{}",
-        reply.body
-    );
+    assert!(plain(&reply.body).starts_with("Call your local emergency number"), "{}", reply.body);
     let more = reply.more.unwrap();
     assert_eq!(more.label, "Show overdose steps");
     assert!(more.sections.iter().any(|s| s.body.to_lowercase().contains("naloxone")));
 
-    let concern = engine
-        .message(MEMBER, "i think i took too much")
-        .expect("a gentle reply");
+    let concern = engine.message(MEMBER, "i think i took too much").expect("a gentle reply");
     assert!(concern.body.contains("stay with them"), "{}", concern.body);
 }
 
@@ -474,10 +335,7 @@ fn ordinary_and_figurative_messages_get_no_reply() {
 fn help_names_every_command() {
     let engine = engine();
     let help = ask(&engine, MEMBER, "/help").body;
-    for name in TOPIC_COMMANDS
-        .iter()
-        .chain(&["overdose", "saferuse", "combo", "resources"])
-    {
+    for name in TOPIC_COMMANDS.iter().chain(&["overdose", "saferuse", "combo", "resources"]) {
         assert!(help.contains(&format!("/{name}")), "/help mentions /{name}");
     }
 }
@@ -498,36 +356,19 @@ fn every_reply_fits_discord_limits_everywhere() {
     let content = engine.content();
     let mut lines: Vec<String> = TOPIC_COMMANDS.iter().map(|c| format!("/{c}")).collect();
     lines.extend(
-        [
-            "/help",
-            "/overdose",
-            "/overdose opioid",
-            "/overdose stimulant",
-            "/overdose mixed",
-            "/saferuse",
-            "/resources",
-        ]
-        .map(String::from),
+        ["/help", "/overdose", "/overdose opioid", "/overdose stimulant", "/overdose mixed", "/saferuse", "/resources"]
+            .map(String::from),
     );
     lines.extend(content.substances().iter().map(|s| format!("/saferuse {}", s.topic.id)));
     lines.push(format!(
         "/combo {}",
-        content
-            .substances()
-            .iter()
-            .take(6)
-            .map(|s| s.topic.id.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        content.substances().iter().take(6).map(|s| s.topic.id.as_str()).collect::<Vec<_>>().join(" ")
     ));
     let mut regions: Vec<Option<&str>> = vec![None];
     regions.extend(content.regions().iter().map(|r| Some(r.code.as_str())));
     for region in regions {
         let community = region.unwrap_or("none");
-        let ctx = Context {
-            community,
-            moderator: true,
-        };
+        let ctx = Context { community, moderator: true };
         if let Some(code) = region {
             ask(&engine, ctx, &format!("/config region {code}"));
         }
@@ -536,27 +377,14 @@ fn every_reply_fits_discord_limits_everywhere() {
         for (line, reply) in replies {
             let at = format!("{line} in {community}");
             assert!(limits::len(&reply.title) <= limits::TITLE, "{at}: title");
-            assert!(
-                limits::len(&reply.body) <= limits::MESSAGE,
-                "{at}: body is {}",
-                limits::len(&reply.body)
-            );
+            assert!(limits::len(&reply.body) <= limits::MESSAGE, "{at}: body is {}", limits::len(&reply.body));
             if let Some(more) = &reply.more {
                 assert!(more.sections.len() <= limits::FIELDS, "{at}: fields");
-                let total: usize = more
-                    .sections
-                    .iter()
-                    .map(|s| limits::len(&s.title) + limits::len(&s.body))
-                    .sum();
+                let total: usize = more.sections.iter().map(|s| limits::len(&s.title) + limits::len(&s.body)).sum();
                 assert!(total <= limits::EMBED_TOTAL, "{at}: details are {total}");
                 for s in &more.sections {
                     assert!(limits::len(&s.title) <= limits::TITLE, "{at}: {}", s.title);
-                    assert!(
-                        limits::len(&s.body) <= limits::FIELD,
-                        "{at}: {} is {}",
-                        s.title,
-                        limits::len(&s.body)
-                    );
+                    assert!(limits::len(&s.body) <= limits::FIELD, "{at}: {} is {}", s.title, limits::len(&s.body));
                 }
             }
         }
@@ -566,37 +394,17 @@ fn every_reply_fits_discord_limits_everywhere() {
 #[test]
 fn moderators_add_test_list_and_remove_crisis_phrases() {
     let engine = engine();
-    let other = Context {
-        community: "other",
-        moderator: false,
-    };
-    assert_eq!(
-        engine.message(MEMBER, "man down in the back room"),
-        None,
-        "not a built-in phrase"
-    );
+    let other = Context { community: "other", moderator: false };
+    assert_eq!(engine.message(MEMBER, "man down in the back room"), None, "not a built-in phrase");
 
     let added = ask(&engine, MODERATOR, "/config phrase add emergency man down");
-    assert!(
-        added.body.starts_with("Added as phrase 1 (`custom.1`)"),
-        "{}",
-        added.body
-    );
-    let reply = engine
-        .message(MEMBER, "MAN DOWN in the back room")
-        .expect("the community's phrase fires");
+    assert!(added.body.starts_with("Added as phrase 1 (`custom.1`)"), "{}", added.body);
+    let reply = engine.message(MEMBER, "MAN DOWN in the back room").expect("the community's phrase fires");
     assert!(reply.body.replace("**", "").starts_with("Call"), "{}", reply.body);
-    assert_eq!(
-        engine.message(other, "man down in the back room"),
-        None,
-        "other communities are unaffected"
-    );
+    assert_eq!(engine.message(other, "man down in the back room"), None, "other communities are unaffected");
 
     let test = ask(&engine, MODERATOR, "/config phrase test man down lol").body;
-    assert!(
-        test.contains("**Level:** none") && test.contains("custom.1") && test.contains("guard.laughing"),
-        "{test}"
-    );
+    assert!(test.contains("**Level:** none") && test.contains("custom.1") && test.contains("guard.laughing"), "{test}");
     ask(&engine, MODERATOR, "/config phrase add-regex concern code (red|blue)");
     let list = ask(&engine, MODERATOR, "/config phrase list").body;
     assert!(
@@ -604,21 +412,9 @@ fn moderators_add_test_list_and_remove_crisis_phrases() {
         "{list}"
     );
 
-    assert!(
-        ask(&engine, MODERATOR, "/config phrase remove 1")
-            .body
-            .contains("Removed phrase 1")
-    );
-    assert_eq!(
-        engine.message(MEMBER, "man down in the back room"),
-        None,
-        "removed phrases stop firing"
-    );
-    assert!(
-        ask(&engine, MODERATOR, "/config phrase remove 5")
-            .body
-            .contains("no phrase 5")
-    );
+    assert!(ask(&engine, MODERATOR, "/config phrase remove 1").body.contains("Removed phrase 1"));
+    assert_eq!(engine.message(MEMBER, "man down in the back room"), None, "removed phrases stop firing");
+    assert!(ask(&engine, MODERATOR, "/config phrase remove 5").body.contains("no phrase 5"));
 }
 
 #[test]
@@ -628,23 +424,12 @@ fn bad_crisis_phrases_are_refused_and_change_nothing() {
         ("/config phrase add-regex emergency (unclosed", "not valid"),
         ("/config phrase add-regex emergency .{0,9}", "matches every message"),
         ("/config phrase add emergency ?!", "3 to 200 characters"),
-        (
-            &format!("/config phrase add emergency {}", "word ".repeat(50)),
-            "3 to 200 characters",
-        ),
+        (&format!("/config phrase add emergency {}", "word ".repeat(50)), "3 to 200 characters"),
     ] {
         let reply = ask(&engine, MODERATOR, line);
-        assert!(
-            reply.body.contains(reason) && reply.body.contains("Nothing changed"),
-            "{line}: {}",
-            reply.body
-        );
+        assert!(reply.body.contains(reason) && reply.body.contains("Nothing changed"), "{line}: {}", reply.body);
     }
-    assert!(
-        ask(&engine, MODERATOR, "/config phrase list")
-            .body
-            .contains("No phrases of your own yet")
-    );
+    assert!(ask(&engine, MODERATOR, "/config phrase list").body.contains("No phrases of your own yet"));
     let member = ask(&engine, MEMBER, "/config phrase add emergency man down");
     assert!(member.body.contains("Only moderators"));
 }

@@ -55,11 +55,7 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<SourceFile>) {
             continue;
         }
         if let Some(text) = file.contents_utf8() {
-            out.push(SourceFile {
-                display: format!("responses/{rel}"),
-                rel,
-                text: text.to_string(),
-            });
+            out.push(SourceFile { display: format!("responses/{rel}"), rel, text: text.to_string() });
         }
     }
     for sub in dir.dirs() {
@@ -82,18 +78,10 @@ fn dir_files(root: &Path) -> std::io::Result<Vec<SourceFile>> {
             if path.is_dir() {
                 pending.push(path);
             } else if path.extension().is_some_and(|ext| ext == "toml") {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-                out.push(SourceFile {
-                    display: path.display().to_string(),
-                    rel,
-                    text,
-                });
+                out.push(SourceFile { display: path.display().to_string(), rel, text });
             }
         }
     }

@@ -242,9 +242,7 @@ impl Content {
 
     /// The substance whose id, name or alias is `query`, ignoring case and spacing.
     pub fn substance(&self, query: &str) -> Option<&Substance> {
-        self.substance_keys
-            .get(&text::lookup_key(query))
-            .map(|&i| &self.substances[i])
+        self.substance_keys.get(&text::lookup_key(query)).map(|&i| &self.substances[i])
     }
 
     /// Up to three substances whose names or aliases are close to `query`, best first.
@@ -286,17 +284,11 @@ impl Content {
 
     /// The region whose code, name or alias is `query`, ignoring case.
     pub fn region(&self, query: &str) -> Option<&Region> {
-        self.region_keys
-            .get(&text::lookup_key(query))
-            .map(|&i| &self.regions[i])
+        self.region_keys.get(&text::lookup_key(query)).map(|&i| &self.regions[i])
     }
 }
 
 /// The key of an unordered pair of classes.
 fn pair_key(a: &str, b: &str) -> (String, String) {
-    if a <= b {
-        (a.to_string(), b.to_string())
-    } else {
-        (b.to_string(), a.to_string())
-    }
+    if a <= b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) }
 }

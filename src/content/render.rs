@@ -12,11 +12,7 @@ pub fn resource_lines<'a>(resources: impl IntoIterator<Item = &'a Resource>) -> 
         if let Some(area) = &r.area {
             line.push_str(&format!(" ({area})"));
         }
-        let details: Vec<&str> = [&r.phone, &r.url, &r.hours]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
+        let details: Vec<&str> = [&r.phone, &r.url, &r.hours].into_iter().flatten().map(String::as_str).collect();
         if !details.is_empty() {
             line.push_str(" — ");
             line.push_str(&details.join(" · "));

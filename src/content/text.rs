@@ -46,11 +46,7 @@ pub fn lookup_key(text: &str) -> String {
 
 /// The 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 #[cfg(test)]
@@ -59,10 +55,7 @@ mod tests {
 
     #[test]
     fn fills_known_placeholders_and_keeps_unknown_ones() {
-        let out = fill(
-            "Call {emergency} now in {region}. {nope}",
-            &[("emergency", "911"), ("region", "Ohio")],
-        );
+        let out = fill("Call {emergency} now in {region}. {nope}", &[("emergency", "911"), ("region", "Ohio")]);
         assert_eq!(out, "Call 911 now in Ohio. {nope}");
     }
 

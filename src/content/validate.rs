@@ -74,15 +74,8 @@ struct Validator {
 }
 
 pub fn validate(files: &[SourceFile]) -> Result<Content, Vec<Diagnostic>> {
-    let root = files
-        .first()
-        .and_then(|f| f.display.strip_suffix(&f.rel))
-        .unwrap_or("responses/")
-        .to_string();
-    let mut v = Validator {
-        diags: Vec::new(),
-        root,
-    };
+    let root = files.first().and_then(|f| f.display.strip_suffix(&f.rel)).unwrap_or("responses/").to_string();
+    let mut v = Validator { diags: Vec::new(), root };
 
     let mut messages_file = None;
     let mut combos_file = None;
@@ -91,12 +84,7 @@ pub fn validate(files: &[SourceFile]) -> Result<Content, Vec<Diagnostic>> {
     let mut region_files = Vec::new();
     for file in files {
         let rel = file.rel.as_str();
-        let stem = rel
-            .rsplit('/')
-            .next()
-            .unwrap_or(rel)
-            .trim_end_matches(".toml")
-            .to_string();
+        let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".toml").to_string();
         match rel.split_once('/').map_or(("", rel), |(dir, _)| (dir, rel)) {
             ("", "messages.toml") => messages_file = v.parse::<raw::MessagesFile>(file).map(|d| (file, d)),
             ("", "combos.toml") => combos_file = v.parse::<raw::CombosFile>(file).map(|d| (file, d)),
@@ -125,19 +113,13 @@ pub fn validate(files: &[SourceFile]) -> Result<Content, Vec<Diagnostic>> {
 
     for id in REQUIRED_TOPICS {
         if !topics.iter().any(|t| t.id == *id) {
-            v.missing(
-                &format!("topics/{id}.toml"),
-                &format!("required topic `{id}` is missing or could not be read"),
-            );
+            v.missing(&format!("topics/{id}.toml"), &format!("required topic `{id}` is missing or could not be read"));
         }
     }
     let substance_keys = v.substance_keys(&substance_files, &topics);
     let region_keys = v.region_keys(&region_files);
     let titles = messages.as_ref().map_or_else(Default::default, |m| {
-        (
-            m.template(Msg::ComboWhyTitle).to_string(),
-            m.template(Msg::ComboIfMixingTitle).to_string(),
-        )
+        (m.template(Msg::ComboWhyTitle).to_string(), m.template(Msg::ComboIfMixingTitle).to_string())
     });
     let (combos, combo_sources, combo_reviewed) = match &combos_file {
         Some((file, data)) => v.combos(file, data, &substance_files, &titles, &maxima),
@@ -168,11 +150,7 @@ fn maxima(
     substances: &[Parsed<'_, raw::TopicFile>],
     regions: &[Parsed<'_, raw::RegionFile>],
 ) -> Maxima {
-    let message_len = |key: &str| {
-        messages
-            .and_then(|m| m.messages.get(key))
-            .map_or(0, |t| limits::len(t.get_ref()))
-    };
+    let message_len = |key: &str| messages.and_then(|m| m.messages.get(key)).map_or(0, |t| limits::len(t.get_ref()));
     let emergency = regions
         .iter()
         .map(|r| limits::len(r.data.emergency.get_ref()))
@@ -185,10 +163,8 @@ fn maxima(
         .chain([message_len(Msg::RegionUnset.key())])
         .max()
         .unwrap_or(0);
-    let names: Vec<usize> = substances
-        .iter()
-        .map(|s| s.data.name.as_ref().map_or(0, |n| limits::len(n.get_ref())))
-        .collect();
+    let names: Vec<usize> =
+        substances.iter().map(|s| s.data.name.as_ref().map_or(0, |n| limits::len(n.get_ref()))).collect();
     let longest_name = names.iter().copied().max().unwrap_or(0);
     let category_labels: usize =
         messages.map_or(0, |m| m.categories.values().map(|t| limits::len(t.get_ref()) + 2).sum());
@@ -197,26 +173,11 @@ fn maxima(
         ("region", region),
         ("names", names.iter().map(|n| n + 2).sum()),
         ("suggestions", 3 * (longest_name + 2)),
-        (
-            "regions",
-            regions
-                .iter()
-                .map(|r| r.id.len() + limits::len(r.data.name.get_ref()) + 5)
-                .sum(),
-        ),
-        (
-            "categories",
-            category_labels + Category::ALL.iter().map(|c| c.id().len() + 5).sum::<usize>(),
-        ),
+        ("regions", regions.iter().map(|r| r.id.len() + limits::len(r.data.name.get_ref()) + 5).sum()),
+        ("categories", category_labels + Category::ALL.iter().map(|c| c.id().len() + 5).sum::<usize>()),
         (
             "category",
-            messages.map_or(0, |m| {
-                m.categories
-                    .values()
-                    .map(|t| limits::len(t.get_ref()))
-                    .max()
-                    .unwrap_or(0)
-            }),
+            messages.map_or(0, |m| m.categories.values().map(|t| limits::len(t.get_ref())).max().unwrap_or(0)),
         ),
         ("input", MAX_ECHO),
         ("command", MAX_ECHO),
@@ -239,20 +200,12 @@ fn maxima(
 impl Validator {
     fn error(&mut self, file: &SourceFile, offset: usize, message: impl Into<String>) {
         let line = line_of(&file.text, offset);
-        self.diags.push(Diagnostic {
-            file: file.display.clone(),
-            line,
-            message: message.into(),
-        });
+        self.diags.push(Diagnostic { file: file.display.clone(), line, message: message.into() });
     }
 
     /// A problem with a file that does not exist.
     fn missing(&mut self, rel: &str, message: &str) {
-        self.diags.push(Diagnostic {
-            file: format!("{}{rel}", self.root),
-            line: 1,
-            message: message.to_string(),
-        });
+        self.diags.push(Diagnostic { file: format!("{}{rel}", self.root), line: 1, message: message.to_string() });
     }
 
     fn parse<T: DeserializeOwned>(&mut self, file: &SourceFile) -> Option<T> {
@@ -268,11 +221,7 @@ impl Validator {
 
     fn push_parsed<'f, T: DeserializeOwned>(&mut self, file: &'f SourceFile, id: String, out: &mut Vec<Parsed<'f, T>>) {
         if !ID.is_match(&id) {
-            self.error(
-                file,
-                0,
-                format!("file name `{id}` must be lower-case letters, digits and dashes"),
-            );
+            self.error(file, 0, format!("file name `{id}` must be lower-case letters, digits and dashes"));
         }
         if let Some(data) = self.parse(file) {
             out.push(Parsed { file, id, data });
@@ -302,29 +251,19 @@ impl Validator {
         for (name, _) in placeholders(value) {
             if !GLOBAL_PLACEHOLDERS.contains(&name) && !allowed.contains(&name) {
                 let at = Self::offset_in(file, t.span(), &format!("{{{name}}}"));
-                let mut known: Vec<String> = GLOBAL_PLACEHOLDERS
-                    .iter()
-                    .chain(allowed)
-                    .map(|p| format!("{{{p}}}"))
-                    .collect();
+                let mut known: Vec<String> =
+                    GLOBAL_PLACEHOLDERS.iter().chain(allowed).map(|p| format!("{{{p}}}")).collect();
                 known.sort();
                 self.error(
                     file,
                     at,
-                    format!(
-                        "{what} uses unknown placeholder {{{name}}}; this text may use {}",
-                        known.join(", ")
-                    ),
+                    format!("{what} uses unknown placeholder {{{name}}}; this text may use {}", known.join(", ")),
                 );
             }
         }
         for term in stigma_terms(value) {
             let at = Self::offset_in(file, t.span(), &term.term);
-            self.error(
-                file,
-                at,
-                format!("{what} uses the stigmatising term \"{}\": {STIGMA_ADVICE}", term.term),
-            );
+            self.error(file, at, format!("{what} uses the stigmatising term \"{}\": {STIGMA_ADVICE}", term.term));
         }
         let len = worst_len(value, |name| maxima.get(name));
         if len > limit {
@@ -348,11 +287,7 @@ impl Validator {
                 String::new()
             }
             Some(date) if !DATE.is_match(date.get_ref()) => {
-                self.error(
-                    file,
-                    date.span().start,
-                    "`reviewed` must be a date written \"YYYY-MM-DD\"",
-                );
+                self.error(file, date.span().start, "`reviewed` must be a date written \"YYYY-MM-DD\"");
                 String::new()
             }
             Some(date) => date.get_ref().clone(),
@@ -361,9 +296,7 @@ impl Validator {
 
     fn url(&mut self, file: &SourceFile, url: &Text) -> String {
         let value = url.get_ref().trim();
-        let valid = ["https://", "http://"]
-            .iter()
-            .any(|p| value.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
+        let valid = ["https://", "http://"].iter().any(|p| value.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
             && !value.contains(char::is_whitespace);
         if !valid {
             self.error(
@@ -377,11 +310,7 @@ impl Validator {
 
     fn sources(&mut self, file: &SourceFile, sources: &[raw::SourceEntry], maxima: &Maxima) -> Vec<Source> {
         if sources.is_empty() {
-            self.error(
-                file,
-                0,
-                "no [[sources]]: name at least one organisation the facts come from",
-            );
+            self.error(file, 0, "no [[sources]]: name at least one organisation the facts come from");
         }
         let sources: Vec<Source> = sources
             .iter()
@@ -392,14 +321,7 @@ impl Validator {
             .collect();
         let len = limits::len(&render::sources_body(&sources));
         if len > limits::FIELD {
-            self.error(
-                file,
-                0,
-                format!(
-                    "the sources list is {len} characters; one field holds {}",
-                    limits::FIELD
-                ),
-            );
+            self.error(file, 0, format!("the sources list is {len} characters; one field holds {}", limits::FIELD));
         }
         sources
     }
@@ -459,11 +381,7 @@ impl Validator {
             }
         }
         if data.sections.len() > MAX_SECTIONS {
-            self.error(
-                file,
-                0,
-                format!("{} sections; the most is {MAX_SECTIONS}", data.sections.len()),
-            );
+            self.error(file, 0, format!("{} sections; the most is {MAX_SECTIONS}", data.sections.len()));
         }
         let sections: Vec<Section> = data
             .sections
@@ -479,11 +397,7 @@ impl Validator {
             .filter_map(|r| {
                 let category = Category::parse(r.get_ref());
                 if category.is_none() {
-                    self.error(
-                        file,
-                        r.span().start,
-                        format!("unknown resource category `{}`", r.get_ref()),
-                    );
+                    self.error(file, r.span().start, format!("unknown resource category `{}`", r.get_ref()));
                 }
                 category
             })
@@ -500,11 +414,7 @@ impl Validator {
             .map(|s| limits::len(&s.name) + s.url.as_ref().map_or(0, |u| limits::len(u) + 6))
             .sum::<usize>()
             + limits::TITLE;
-        let services_len = if resources.is_empty() {
-            0
-        } else {
-            limits::TITLE + limits::FIELD
-        };
+        let services_len = if resources.is_empty() { 0 } else { limits::TITLE + limits::FIELD };
         if details + sources_len + services_len > limits::EMBED_TOTAL {
             self.error(
                 file,
@@ -516,16 +426,7 @@ impl Validator {
                 ),
             );
         }
-        Topic {
-            id: p.id.clone(),
-            title,
-            summary,
-            sections,
-            emergency: data.emergency,
-            resources,
-            sources,
-            reviewed,
-        }
+        Topic { id: p.id.clone(), title, summary, sections, emergency: data.emergency, resources, sources, reviewed }
     }
 
     fn topic(&mut self, p: &Parsed<'_, raw::TopicFile>, maxima: &Maxima) -> Option<Topic> {
@@ -555,20 +456,12 @@ impl Validator {
             return None;
         };
         if !ID.is_match(class.get_ref()) {
-            self.error(
-                p.file,
-                class.span().start,
-                "`class` must be lower-case letters, digits and dashes",
-            );
+            self.error(p.file, class.span().start, "`class` must be lower-case letters, digits and dashes");
         }
         let name = self.text(p.file, name, "name", limits::TITLE, &[], maxima);
         let topic = self.topic_body(p, name, maxima);
         let aliases = p.data.aliases.iter().map(|a| lookup_key(a.get_ref())).collect();
-        Some(Substance {
-            topic,
-            class: class.get_ref().clone(),
-            aliases,
-        })
+        Some(Substance { topic, class: class.get_ref().clone(), aliases })
     }
 
     /// Every id, name and alias maps to one substance; none clashes with a topic id.
@@ -580,11 +473,7 @@ impl Validator {
         let mut keys: HashMap<String, usize> = HashMap::new();
         for (i, p) in substances.iter().enumerate() {
             if topics.iter().any(|t| t.id == p.id) {
-                self.error(
-                    p.file,
-                    0,
-                    format!("`{}` is both a topic and a substance; ids must be unique", p.id),
-                );
+                self.error(p.file, 0, format!("`{}` is both a topic and a substance; ids must be unique", p.id));
             }
             let mut own: Vec<(String, usize)> = vec![(p.id.clone(), 0)];
             own.extend(p.data.name.iter().map(|n| (lookup_key(n.get_ref()), n.span().start)));
@@ -614,18 +503,11 @@ impl Validator {
     fn region_keys(&mut self, regions: &[Parsed<'_, raw::RegionFile>]) -> HashMap<String, usize> {
         let mut keys: HashMap<String, usize> = HashMap::new();
         for (i, p) in regions.iter().enumerate() {
-            let mut own = vec![
-                (p.id.clone(), 0),
-                (lookup_key(p.data.name.get_ref()), p.data.name.span().start),
-            ];
+            let mut own = vec![(p.id.clone(), 0), (lookup_key(p.data.name.get_ref()), p.data.name.span().start)];
             own.extend(p.data.aliases.iter().map(|a| (lookup_key(a.get_ref()), a.span().start)));
             for (key, offset) in own {
                 if let Some(&other) = keys.get(&key).filter(|&&other| other != i) {
-                    self.error(
-                        p.file,
-                        offset,
-                        format!("`{key}` already names region `{}`", regions[other].id),
-                    );
+                    self.error(p.file, offset, format!("`{key}` already names region `{}`", regions[other].id));
                 } else {
                     keys.insert(key, i);
                 }
@@ -647,11 +529,7 @@ impl Validator {
         }
         self.reviewed(file, &data.reviewed);
         let sources = self.sources(file, &data.sources, maxima);
-        let resources = data
-            .resources
-            .iter()
-            .filter_map(|r| self.resource(file, r, maxima))
-            .collect();
+        let resources = data.resources.iter().filter_map(|r| self.resource(file, r, maxima)).collect();
         Some(Region {
             code: p.id.clone(),
             name,
@@ -669,11 +547,7 @@ impl Validator {
             self.error(
                 file,
                 r.category.span().start,
-                format!(
-                    "unknown category `{}`; use one of {}",
-                    r.category.get_ref(),
-                    ids.join(", ")
-                ),
+                format!("unknown category `{}`; use one of {}", r.category.get_ref(), ids.join(", ")),
             );
         }
         let mut optional = |t: &Option<Text>, what: &str, limit: usize| {
@@ -685,28 +559,16 @@ impl Validator {
         let notes = optional(&r.notes, "notes", MAX_RESOURCE_NOTES);
         let name = self.text(file, &r.name, "resource name", 100, &[], maxima);
         let url = r.url.as_ref().map(|u| self.url(file, u));
-        Some(Resource {
-            name,
-            category: category?,
-            area,
-            phone,
-            url,
-            hours,
-            notes,
-        })
+        Some(Resource { name, category: category?, area, phone, url, hours, notes })
     }
 
     /// Resource lists, as the bot renders them for each region, fit in one field: each
     /// category of `/resources`, and the services section under each topic.
     fn rendered_resources(&mut self, topics: &[&Topic], regions: &[Region]) {
-        let singles: Vec<(String, Vec<Category>)> = Category::ALL
-            .iter()
-            .map(|c| (format!("category {}", c.id()), vec![*c]))
-            .collect();
-        let under_topics = topics
-            .iter()
-            .filter(|t| !t.resources.is_empty())
-            .map(|t| (format!("`{}`", t.id), t.resources.clone()));
+        let singles: Vec<(String, Vec<Category>)> =
+            Category::ALL.iter().map(|c| (format!("category {}", c.id()), vec![*c])).collect();
+        let under_topics =
+            topics.iter().filter(|t| !t.resources.is_empty()).map(|t| (format!("`{}`", t.id), t.resources.clone()));
         let groups: Vec<(String, Vec<Category>)> = singles.into_iter().chain(under_topics).collect();
         for region in regions {
             for (what, group) in &groups {
@@ -757,11 +619,7 @@ impl Validator {
             }
             let rating = Rating::parse(entry.rating.get_ref());
             if rating.is_none() {
-                self.error(
-                    file,
-                    entry.rating.span().start,
-                    "rating must be low-risk, caution, unsafe or dangerous",
-                );
+                self.error(file, entry.rating.span().start, "rating must be low-risk, caution, unsafe or dangerous");
             }
             let why = self.text(file, &entry.why, "why", limits::FIELD, &[], maxima);
             let if_mixing = self.text(file, &entry.if_mixing, "if_mixing", limits::FIELD, &[], maxima);
@@ -780,11 +638,7 @@ impl Validator {
             }
             let key = pair_key(entry.a.get_ref(), entry.b.get_ref());
             if !rated.insert(key.clone()) {
-                self.error(
-                    file,
-                    entry.a.span().start,
-                    format!("{} + {} is rated twice", key.0, key.1),
-                );
+                self.error(file, entry.a.span().start, format!("{} + {} is rated twice", key.0, key.1));
             }
             if let Some(rating) = rating {
                 combos.insert(key, Combo { rating, why, if_mixing });
@@ -795,11 +649,7 @@ impl Validator {
             for b in classes.range::<&str, _>(a..) {
                 let needed = a != b || members[a] > 1;
                 if needed && !rated.contains(&pair_key(a, b)) {
-                    self.error(
-                        file,
-                        file.text.len(),
-                        format!("no rating for {a} + {b}: add a [[combo]] entry"),
-                    );
+                    self.error(file, file.text.len(), format!("no rating for {a} + {b}: add a [[combo]] entry"));
                 }
             }
         }

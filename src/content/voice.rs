@@ -22,13 +22,7 @@ pub struct StigmaTerm {
 
 /// Every stigmatising term in `text`, in order.
 pub fn stigma_terms(text: &str) -> Vec<StigmaTerm> {
-    STIGMA
-        .find_iter(text)
-        .map(|m| StigmaTerm {
-            term: m.as_str().to_string(),
-            offset: m.start(),
-        })
-        .collect()
+    STIGMA.find_iter(text).map(|m| StigmaTerm { term: m.as_str().to_string(), offset: m.start() }).collect()
 }
 
 /// What to say instead, shown with every finding.
@@ -40,10 +34,8 @@ mod tests {
 
     #[test]
     fn finds_stigma_words_as_whole_words_only() {
-        let found: Vec<_> = stigma_terms("Addicts and a junkie; drug abuse; clean needles")
-            .into_iter()
-            .map(|t| t.term)
-            .collect();
+        let found: Vec<_> =
+            stigma_terms("Addicts and a junkie; drug abuse; clean needles").into_iter().map(|t| t.term).collect();
         assert_eq!(found, ["Addicts", "junkie", "drug abuse", "clean"]);
         assert!(stigma_terms("addiction services, cleaner, a dirtbike").is_empty());
     }

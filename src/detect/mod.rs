@@ -53,6 +53,13 @@ pub struct Detection {
     pub guards: Vec<String>,
 }
 
+impl Detection {
+    /// Nothing found.
+    fn none() -> Detection {
+        Detection { level: Level::None, rules: Vec::new(), guards: Vec::new() }
+    }
+}
+
 /// How a guard changes the rules it meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -212,36 +219,19 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     let mut common: FxHashSet<String> = words(&file.local.common);
     for list in ["he", "person", "him", "pron"] {
         let entries = template::expand(&format!("{{{list}}}"), &file.lists).unwrap_or_else(|e| panic!("{list}: {e}"));
-        common.extend(entries.iter().flat_map(|e| {
-            normalize::basic(e)
-                .split_whitespace()
-                .map(String::from)
-                .collect::<Vec<_>>()
-        }));
+        common.extend(
+            entries.iter().flat_map(|e| normalize::basic(e).split_whitespace().map(String::from).collect::<Vec<_>>()),
+        );
     }
     let spellings: Vec<(String, String)> = file.spellings.into_iter().collect();
     let vocabulary: FxHashSet<&str> = phrases.iter().flat_map(|(p, _)| p.split_whitespace()).collect();
     let normalizer = Normalizer::new(vocabulary, &spellings);
-    Builtin {
-        normalizer,
-        phrases,
-        rules,
-        guards,
-        negators,
-        between,
-        past,
-        drugs,
-        common,
-    }
+    Builtin { normalizer, phrases, rules, guards, negators, between, past, drugs, common }
 });
 
 static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
-    PhraseSet::compile(
-        BUILTIN.phrases.iter().map(|(p, tag)| (p.as_str(), *tag)),
-        Vec::new(),
-        Vec::new(),
-    )
-    .expect("the built-in rules compile")
+    PhraseSet::compile(BUILTIN.phrases.iter().map(|(p, tag)| (p.as_str(), *tag)), Vec::new(), Vec::new())
+        .expect("the built-in rules compile")
 });
 
 /// Phrases compiled into one automaton, each pattern with the rules and guards it stands for,
@@ -294,13 +284,7 @@ impl PhraseSet {
                 .map_err(|e| PhraseError::InvalidRegex(e.to_string()))?;
             Some((set, rules))
         };
-        Ok(PhraseSet {
-            automaton,
-            tags,
-            anchors,
-            regexes,
-            rules,
-        })
+        Ok(PhraseSet { automaton, tags, anchors, regexes, rules })
     }
 }
 
@@ -357,9 +341,7 @@ impl Detector {
             }
         }
         let set = PhraseSet::compile(literals.iter().map(|(p, tag)| (p.as_str(), *tag)), regexes, rules)?;
-        Ok(Detector {
-            custom: Some(Arc::new(set)),
-        })
+        Ok(Detector { custom: Some(Arc::new(set)) })
     }
 
     /// A rule by index: built-in ones first, then this community's.
@@ -385,28 +367,23 @@ impl Detector {
         let mut guard_hits: Vec<(usize, usize, usize)> = Vec::new();
         let mut near: Vec<NearHit> = Vec::new();
         let mut context: Vec<usize> = Vec::new();
-        let sets = std::iter::once(&*BUILTIN_SET).chain(self.custom.as_deref());
         let anchored = |set: &PhraseSet| norm.split(' ').any(|w| !w.is_empty() && set.anchors.contains(w));
-        if !sets.clone().any(|set| set.regexes.is_some() || anchored(set)) {
-            return Detection {
-                level: Level::None,
-                rules: Vec::new(),
-                guards: Vec::new(),
-            };
+        // Each set runs only if the message holds one of its anchors (or it has regular
+        // expressions, which have none); the built-in set also runs whenever a community
+        // phrase may match, since its guards apply to those too.
+        let custom = self.custom.as_deref().filter(|set| set.regexes.is_some() || anchored(set));
+        let builtin = (custom.is_some() || anchored(&BUILTIN_SET)).then_some(&*BUILTIN_SET);
+        if builtin.is_none() {
+            return Detection::none();
         }
+        let sets = builtin.into_iter().chain(custom);
         for set in sets.clone() {
             for m in set.automaton.find_overlapping_iter(&norm) {
                 for tag in &set.tags[m.pattern().as_usize()] {
                     let (start, end) = (m.start(), m.end());
                     match *tag {
                         Tag::Rule(rule) => hits.push(Hit::new(rule, start, end)),
-                        Tag::Near(rule, pair, side) => near.push(NearHit {
-                            rule,
-                            pair,
-                            side,
-                            start,
-                            end,
-                        }),
+                        Tag::Near(rule, pair, side) => near.push(NearHit { rule, pair, side, start, end }),
                         Tag::Context(rule) => context.push(rule),
                         Tag::Guard(guard) => guard_hits.push((guard, start, end)),
                     }
@@ -419,11 +396,7 @@ impl Detector {
         self.near_hits(&near, &mut hits);
         hits.retain(|h| !self.rule(h.rule).requires_context || context.contains(&h.rule));
         if hits.is_empty() {
-            return Detection {
-                level: Level::None,
-                rules: Vec::new(),
-                guards: Vec::new(),
-            };
+            return Detection::none();
         }
         let mut fired: Vec<&str> = Vec::new();
         for hit in &mut hits {
@@ -452,11 +425,7 @@ impl Detector {
                 rules.push(id.to_string());
             }
         }
-        Detection {
-            level,
-            rules,
-            guards: fired.iter().map(|g| g.to_string()).collect(),
-        }
+        Detection { level, rules, guards: fired.iter().map(|g| g.to_string()).collect() }
     }
 
     /// Applies the guards found in the message to the rules found, in time linear in their
@@ -495,14 +464,11 @@ impl Detector {
                         }
                     }
                 }
-                Scope::Emergencies => hits
-                    .iter_mut()
-                    .filter(|h| urgent(h))
-                    .for_each(|h| apply(h, &mut |h| h.cancelled = true)),
+                Scope::Emergencies => {
+                    hits.iter_mut().filter(|h| urgent(h)).for_each(|h| apply(h, &mut |h| h.cancelled = true))
+                }
                 Scope::Before => {
-                    hits.iter_mut()
-                        .filter(|h| h.start < last)
-                        .for_each(|h| apply(h, &mut |h| h.cancelled = true));
+                    hits.iter_mut().filter(|h| h.start < last).for_each(|h| apply(h, &mut |h| h.cancelled = true));
                 }
                 Scope::CapAfter => hits
                     .iter_mut()
@@ -517,11 +483,7 @@ impl Detector {
                         |g: &&(usize, usize, usize)| *scope == Scope::UnlessDrugFollows && drug_follows(norm, g.2);
                     for &(_, start, end) in found().filter(|g| !keep(g)) {
                         let from = hits.partition_point(|h| h.start + longest < start);
-                        for hit in hits[from..]
-                            .iter_mut()
-                            .take_while(|h| h.start < end)
-                            .filter(|h| start < h.end)
-                        {
+                        for hit in hits[from..].iter_mut().take_while(|h| h.start < end).filter(|h| start < h.end) {
                             apply(hit, &mut |h| h.cancelled = true);
                         }
                     }
@@ -543,11 +505,7 @@ impl Detector {
             }
             let window = self.rule(a.rule).window;
             let close = near[i.saturating_sub(64)..(i + 64).min(near.len())].iter().find(|b| {
-                let gap = if a.end <= b.start {
-                    b.start - a.end
-                } else {
-                    a.start.saturating_sub(b.end)
-                };
+                let gap = if a.end <= b.start { b.start - a.end } else { a.start.saturating_sub(b.end) };
                 b.rule == a.rule && b.pair == a.pair && b.side == 1 && gap <= window
             });
             if let Some(b) = close {
@@ -570,13 +528,7 @@ struct NearHit {
 
 impl Hit {
     fn new(rule: usize, start: usize, end: usize) -> Hit {
-        Hit {
-            rule,
-            start,
-            end,
-            cancelled: false,
-            cap: Level::Emergency,
-        }
+        Hit { rule, start, end, cancelled: false, cap: Level::Emergency }
     }
 }
 
@@ -585,17 +537,10 @@ impl Hit {
 /// verb right before it ("was turning blue").
 fn local_guard(norm: &str, hit: &Hit) -> Option<&'static str> {
     let builtin = &*BUILTIN;
-    let starts_negated = norm[hit.start..]
-        .split_whitespace()
-        .next()
-        .is_some_and(|w| builtin.negators.contains(w));
+    let starts_negated = norm[hit.start..].split_whitespace().next().is_some_and(|w| builtin.negators.contains(w));
     if !starts_negated && negated_before(norm, hit.start) {
         Some("guard.negated")
-    } else if norm[..hit.start]
-        .split_whitespace()
-        .next_back()
-        .is_some_and(|w| builtin.past.contains(w))
-    {
+    } else if norm[..hit.start].split_whitespace().next_back().is_some_and(|w| builtin.past.contains(w)) {
         Some("guard.past_tense")
     } else {
         None
@@ -614,9 +559,7 @@ fn negated_before(norm: &str, start: usize) -> bool {
 
 /// Whether the word after byte `end` names a drug ("overdosed on fent").
 fn drug_follows(norm: &str, end: usize) -> bool {
-    norm.get(end..)
-        .and_then(|rest| rest.split_whitespace().next())
-        .is_some_and(|w| BUILTIN.drugs.contains(w))
+    norm.get(end..).and_then(|rest| rest.split_whitespace().next()).is_some_and(|w| BUILTIN.drugs.contains(w))
 }
 
 /// The word of a phrase a message must contain for the phrase to match: its longest word
@@ -724,34 +667,15 @@ mod tests {
     #[test]
     fn moderator_phrases_join_the_built_in_rules() {
         let phrases = [
-            CustomPhrase {
-                text: "Man down".into(),
-                level: Level::Emergency,
-                regex: false,
-            },
-            CustomPhrase {
-                text: r"code (red|blue)".into(),
-                level: Level::Concern,
-                regex: true,
-            },
+            CustomPhrase { text: "Man down".into(), level: Level::Emergency, regex: false },
+            CustomPhrase { text: r"code (red|blue)".into(), level: Level::Concern, regex: true },
         ];
         let detector = Detector::with_phrases(&phrases).unwrap();
         let d = detector.scan("MAN DOWN in the back room");
-        assert_eq!(
-            (d.level, d.rules.as_slice()),
-            (Level::Emergency, ["custom.1".to_string()].as_slice())
-        );
+        assert_eq!((d.level, d.rules.as_slice()), (Level::Emergency, ["custom.1".to_string()].as_slice()));
         assert_eq!(detector.scan("code blue!").level, Level::Concern);
-        assert_eq!(
-            detector.scan("he's not breathing").level,
-            Level::Emergency,
-            "built-ins still apply"
-        );
-        assert_eq!(
-            Detector::builtin().scan("man down").level,
-            Level::None,
-            "other communities unaffected"
-        );
+        assert_eq!(detector.scan("he's not breathing").level, Level::Emergency, "built-ins still apply");
+        assert_eq!(Detector::builtin().scan("man down").level, Level::None, "other communities unaffected");
     }
 }
 

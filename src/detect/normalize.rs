@@ -116,25 +116,16 @@ impl Normalizer {
     pub fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>, spellings: &[(String, String)]) -> Normalizer {
         let vocabulary: FxHashSet<String> = vocabulary.into_iter().map(str::to_string).collect();
         let mut deletions = FxHashMap::default();
-        for word in vocabulary
-            .iter()
-            .filter(|w| w.len() > MIN_CORRECTED_LEN && w.is_ascii())
-        {
+        for word in vocabulary.iter().filter(|w| w.len() > MIN_CORRECTED_LEN && w.is_ascii()) {
             for i in 0..word.len() {
                 let mut deleted = word.clone();
                 deleted.remove(i);
                 deletions.entry(deleted).or_insert_with(|| word.clone());
             }
         }
-        let spellings = spellings
-            .iter()
-            .map(|(from, to)| (squeeze(&from.to_lowercase()), basic(to).trim().to_string()))
-            .collect();
-        Normalizer {
-            vocabulary,
-            deletions,
-            spellings,
-        }
+        let spellings =
+            spellings.iter().map(|(from, to)| (squeeze(&from.to_lowercase()), basic(to).trim().to_string())).collect();
+        Normalizer { vocabulary, deletions, spellings }
     }
 
     /// The matching form of `text`, written into `out` (cleared first).
@@ -263,13 +254,13 @@ impl Normalizer {
             return Some(meant);
         }
         let bytes = word.as_bytes();
-        let found = (0..bytes.len()).find_map(|i| {
+        let found = (0..bytes.len()).any(|i| {
             // A letter too many ("breathiong").
             buf.clear();
             buf.push_str(&word[..i]);
             buf.push_str(&word[i + 1..]);
             if self.vocabulary.contains(buf.as_str()) {
-                return Some(i);
+                return true;
             }
             // Two letters swapped ("breahting").
             if i + 1 < bytes.len() && bytes[i] != bytes[i + 1] {
@@ -278,13 +269,11 @@ impl Normalizer {
                 buf.push(char::from(bytes[i + 1]));
                 buf.push(char::from(bytes[i]));
                 buf.push_str(&word[i + 2..]);
-                if self.vocabulary.contains(buf.as_str()) {
-                    return Some(i);
-                }
+                return self.vocabulary.contains(buf.as_str());
             }
-            None
+            false
         });
-        found.map(|_| buf.as_str())
+        found.then_some(buf.as_str())
     }
 }
 
@@ -324,16 +313,9 @@ mod tests {
     fn folds_case_width_invisibles_look_alikes_and_accents() {
         let n = normalizer();
         assert_eq!(n.normalize("He’s NOT\u{200B} breathing!!"), " hes not breathing ");
-        assert_eq!(
-            n.normalize("ｈｅ ｉｓ ｎｏｔ ｂｒｅａｔｈｉｎｇ"),
-            " he is not breathing "
-        );
+        assert_eq!(n.normalize("ｈｅ ｉｓ ｎｏｔ ｂｒｅａｔｈｉｎｇ"), " he is not breathing ");
         assert_eq!(n.normalize("he is not bre\u{00AD}athing"), " he is not breathing ");
-        assert_eq!(
-            n.normalize("hе іs nоt brеаthіng"),
-            " he is not breathing ",
-            "Cyrillic look-alikes"
-        );
+        assert_eq!(n.normalize("hе іs nоt brеаthіng"), " he is not breathing ", "Cyrillic look-alikes");
         assert_eq!(n.normalize("nót bréathing"), " not breathing ");
     }
 
@@ -341,16 +323,9 @@ mod tests {
     fn reads_leetspeak_repeats_and_chat_spellings() {
         let n = normalizer();
         assert_eq!(n.normalize("h3s n0t br3athing rn"), " hes not breathing right now ");
-        assert_eq!(
-            n.normalize("helppp she is not breathinggg"),
-            " help she is not breathing "
-        );
+        assert_eq!(n.normalize("helppp she is not breathinggg"), " help she is not breathing ");
         assert_eq!(n.normalize("he od'd, that's odd"), " he overdosed thats od ");
-        assert_eq!(
-            n.normalize("call 911 $5"),
-            " cal 911 5 ",
-            "letters squeezed, digits kept"
-        );
+        assert_eq!(n.normalize("call 911 $5"), " cal 911 5 ", "letters squeezed, digits kept");
         assert_eq!(n.normalize("crying 😂"), " crying lol ");
     }
 

@@ -53,11 +53,7 @@ impl CustomPhrase {
             return Err(PhraseError::NoLevel);
         }
         if !self.regex {
-            return if basic(&self.text).trim().is_empty() {
-                Err(PhraseError::NoWords)
-            } else {
-                Ok(())
-            };
+            return if basic(&self.text).trim().is_empty() { Err(PhraseError::NoWords) } else { Ok(()) };
         }
         let regex = regex::RegexBuilder::new(&self.text)
             .size_limit(REGEX_SIZE_LIMIT)
@@ -75,11 +71,7 @@ mod tests {
     use super::*;
 
     fn phrase(text: &str, regex: bool) -> CustomPhrase {
-        CustomPhrase {
-            text: text.into(),
-            level: Level::Emergency,
-            regex,
-        }
+        CustomPhrase { text: text.into(), level: Level::Emergency, regex }
     }
 
     #[test]
@@ -87,24 +79,11 @@ mod tests {
         assert_eq!(phrase("ok", false).validate(), Err(PhraseError::Length));
         assert_eq!(phrase(&"a".repeat(201), false).validate(), Err(PhraseError::Length));
         assert_eq!(phrase("!!! ???", false).validate(), Err(PhraseError::NoWords));
-        assert!(matches!(
-            phrase("(unclosed", true).validate(),
-            Err(PhraseError::InvalidRegex(_))
-        ));
+        assert!(matches!(phrase("(unclosed", true).validate(), Err(PhraseError::InvalidRegex(_))));
         assert_eq!(phrase(".{0,9}", true).validate(), Err(PhraseError::MatchesEverything));
-        assert!(
-            matches!(
-                phrase("a{1000}{1000}", true).validate(),
-                Err(PhraseError::InvalidRegex(_))
-            ),
-            "size limit"
-        );
+        assert!(matches!(phrase("a{1000}{1000}", true).validate(), Err(PhraseError::InvalidRegex(_))), "size limit");
         assert_eq!(
-            CustomPhrase {
-                level: Level::None,
-                ..phrase("man down", false)
-            }
-            .validate(),
+            CustomPhrase { level: Level::None, ..phrase("man down", false) }.validate(),
             Err(PhraseError::NoLevel)
         );
         assert_eq!(phrase("man down", false).validate(), Ok(()));

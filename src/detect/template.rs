@@ -35,9 +35,7 @@ fn expand_at(template: &str, lists: &BTreeMap<String, Vec<String>>, depth: usize
         } else if let Some(inner) = rest.strip_prefix('{') {
             let end = inner.find('}').ok_or_else(|| format!("unclosed {{ in {template:?}"))?;
             let name = &inner[..end];
-            let list = lists
-                .get(name)
-                .ok_or_else(|| format!("unknown list {{{name}}} in {template:?}"))?;
+            let list = lists.get(name).ok_or_else(|| format!("unknown list {{{name}}} in {template:?}"))?;
             let mut options = Vec::new();
             for entry in list {
                 options.extend(expand_at(entry, lists, depth + 1)?);
@@ -50,17 +48,10 @@ fn expand_at(template: &str, lists: &BTreeMap<String, Vec<String>>, depth: usize
         if out.len() * options.len() > MAX_EXPANSION {
             return Err(format!("{template:?} expands to more than {MAX_EXPANSION} phrases"));
         }
-        out = out
-            .iter()
-            .flat_map(|prefix| options.iter().map(move |o| format!("{prefix} {o}")))
-            .collect();
+        out = out.iter().flat_map(|prefix| options.iter().map(move |o| format!("{prefix} {o}"))).collect();
         rest = after;
     }
-    Ok(out
-        .into_iter()
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect())
+    Ok(out.into_iter().map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect())
 }
 
 #[cfg(test)]
@@ -76,10 +67,7 @@ mod tests {
         let phrases = expand("{he} [not|no longer] breathing[ at all|]", &lists).unwrap();
         assert_eq!(phrases.len(), 12);
         assert!(phrases.contains(&"he is no longer breathing at all".to_string()));
-        assert!(
-            phrases.contains(&"my gf not breathing".to_string()),
-            "lists inside lists expand"
-        );
+        assert!(phrases.contains(&"my gf not breathing".to_string()), "lists inside lists expand");
         assert!(expand("{nope} x", &lists).unwrap_err().contains("unknown list"));
         assert!(expand("[a|b x", &lists).unwrap_err().contains("unclosed"));
     }

@@ -65,11 +65,7 @@ mod tests {
         let read = store.settings("a").unwrap();
         assert_eq!(read.region.as_deref(), Some("ca"));
         assert_eq!(read.overrides["naloxone"], "Ask us where to get it.");
-        assert_eq!(
-            store.settings("b").unwrap(),
-            Settings::default(),
-            "communities are separate"
-        );
+        assert_eq!(store.settings("b").unwrap(), Settings::default(), "communities are separate");
     }
 
     #[test]

@@ -44,17 +44,12 @@ impl SledStore {
         let Some(bytes) = bytes else {
             return Ok(Settings::default());
         };
-        let record: Record = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-            community: community.to_string(),
-            reason: e.to_string(),
-        })?;
+        let record: Record = serde_json::from_slice(bytes)
+            .map_err(|e| StoreError::Corrupt { community: community.to_string(), reason: e.to_string() })?;
         if record.schema > SCHEMA {
             return Err(StoreError::Corrupt {
                 community: community.to_string(),
-                reason: format!(
-                    "written by a newer harbor (schema {}; this one reads up to {SCHEMA})",
-                    record.schema
-                ),
+                reason: format!("written by a newer harbor (schema {}; this one reads up to {SCHEMA})", record.schema),
             });
         }
         Ok(record.settings)
@@ -77,10 +72,7 @@ impl Store for SledStore {
             let old = self.db.get(&key).map_err(backend)?;
             let mut settings = Self::decode(community, old.as_deref())?;
             change(&mut settings);
-            let record = Record {
-                schema: SCHEMA,
-                settings,
-            };
+            let record = Record { schema: SCHEMA, settings };
             let new = serde_json::to_vec(&record).map_err(|e| StoreError::Backend(e.to_string()))?;
             match self.db.compare_and_swap(&key, old, Some(new)).map_err(backend)? {
                 Ok(()) => {
@@ -150,9 +142,7 @@ mod tests {
     fn a_locked_directory_gives_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let _first = SledStore::open(dir.path()).unwrap();
-        let Err(err) = SledStore::open(dir.path()) else {
-            panic!("a second open of a locked store must fail")
-        };
+        let Err(err) = SledStore::open(dir.path()) else { panic!("a second open of a locked store must fail") };
         assert!(err.to_string().contains("another harbor process"), "{err}");
     }
 }
