@@ -7,14 +7,10 @@
 pub const MESSAGE: usize = 2_000;
 /// An embed's title, and a field's name.
 pub const TITLE: usize = 256;
-/// An embed's description.
-pub const DESCRIPTION: usize = 4_096;
 /// One field's value.
 pub const FIELD: usize = 1_024;
 /// Fields in one embed.
 pub const FIELDS: usize = 25;
-/// An embed's footer.
-pub const FOOTER: usize = 2_048;
 /// Everything in one embed together.
 pub const EMBED_TOTAL: usize = 6_000;
 

@@ -35,27 +35,4 @@ impl Reply {
     pub fn notice(body: impl Into<String>) -> Self {
         Reply { body: body.into(), ephemeral: true, ..Reply::default() }
     }
-
-    /// All text of the reply, in reading order; what a plain-text adapter prints.
-    pub fn plain_text(&self) -> String {
-        let mut out = String::new();
-        for part in [&self.title, &self.body] {
-            if !part.is_empty() {
-                out.push_str(part);
-                out.push_str("\n\n");
-            }
-        }
-        if let Some(more) = &self.more {
-            for section in &more.sections {
-                out.push_str(&section.title);
-                out.push('\n');
-                out.push_str(&section.body);
-                out.push_str("\n\n");
-            }
-        }
-        if let Some(footer) = &self.footer {
-            out.push_str(footer);
-        }
-        out.trim_end().to_string()
-    }
 }

@@ -68,11 +68,11 @@ fn overdose_replies_begin_with_the_action_and_the_communitys_number() {
 #[test]
 fn overdose_kinds_have_their_own_steps() {
     let engine = engine();
-    let opioid = ask(&engine, MEMBER, "/overdose opioid").plain_text().to_lowercase();
+    let opioid = harbor::console::render(&ask(&engine, MEMBER, "/overdose opioid")).to_lowercase();
     assert!(opioid.contains("naloxone") && opioid.contains("rescue breath") && opioid.contains("recovery position"));
-    let stimulant = ask(&engine, MEMBER, "/overdose stimulant").plain_text().to_lowercase();
+    let stimulant = harbor::console::render(&ask(&engine, MEMBER, "/overdose stimulant")).to_lowercase();
     assert!(stimulant.contains("overheat") || stimulant.contains("cool"), "stimulant steps talk about heat");
-    let mixed = ask(&engine, MEMBER, "/overdose mixed").plain_text().to_lowercase();
+    let mixed = harbor::console::render(&ask(&engine, MEMBER, "/overdose mixed")).to_lowercase();
     assert!(mixed.contains("xylazine") && mixed.contains("benzo"), "mixed covers benzos and xylazine");
 }
 
@@ -194,9 +194,9 @@ fn resources_need_a_region_then_list_its_services() {
     assert!(reply.body.contains("/config region") && reply.body.contains("`us`"), "{}", reply.body);
 
     ask(&engine, MODERATOR, "/config region us");
-    let all = ask(&engine, MEMBER, "/resources").plain_text();
+    let all = harbor::console::render(&ask(&engine, MEMBER, "/resources"));
     assert!(all.contains("Never Use Alone") && all.contains("988"), "{all}");
-    let one = ask(&engine, MEMBER, "/resources never use alone").plain_text();
+    let one = harbor::console::render(&ask(&engine, MEMBER, "/resources never use alone"));
     assert!(one.contains("Never Use Alone") && !one.contains("988 Suicide"), "{one}");
     let unknown = ask(&engine, MEMBER, "/resources pizza");
     assert!(unknown.body.contains("\"pizza\"") && unknown.body.contains("`naloxone`"), "{}", unknown.body);

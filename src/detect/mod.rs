@@ -2,10 +2,10 @@
 //!
 //! Rules (phrases for the signs of an overdose) and guards (figurative, negated, resolved,
 //! past, general or hypothetical speech) are data in `rules.toml`. Their phrase templates are
-//! expanded into plain phrases and compiled, with moderators' own phrases, into one
-//! Aho–Corasick automaton, so one pass over a message finds every rule and guard whatever
-//! their number. Text is matched in the form [`Normalizer`] gives. Only ids leave this module,
-//! never the message text.
+//! expanded into plain phrases and compiled into one Aho–Corasick automaton, shared by every
+//! community, so one pass over a message finds every rule and guard whatever their number; a
+//! community's own phrases get a small automaton of their own beside it. Text is matched in the
+//! form [`Normalizer`] gives. Only ids leave this module, never the message text.
 
 mod normalize;
 mod phrases;
@@ -64,8 +64,6 @@ impl Detection {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 enum Scope {
-    /// Cancels every rule in the message.
-    Message,
     /// Cancels the rules within `window` characters of it (figurative, general, past speech:
     /// in a long message, "the match" early on says nothing about "not waking up" later).
     Nearby,
@@ -353,11 +351,6 @@ impl Detector {
         }
     }
 
-    /// The normalised form the rules see; for explaining and testing phrases.
-    pub fn normalize(&self, text: &str) -> String {
-        BUILTIN.normalizer.normalize(text)
-    }
-
     /// Reads one chat message.
     pub fn scan(&self, text: &str) -> Detection {
         let builtin = &*BUILTIN;
@@ -455,7 +448,6 @@ impl Detector {
             let last = found().map(|g| g.1).max().unwrap_or(first.1);
             let urgent = |h: &Hit| self.rule(h.rule).level > Level::Concern && h.cap > Level::Concern;
             match scope {
-                Scope::Message => hits.iter_mut().for_each(|h| apply(h, &mut |h| h.cancelled = true)),
                 Scope::Nearby => {
                     for &(_, start, end) in found() {
                         let from = hits.partition_point(|h| h.end + window < start);
