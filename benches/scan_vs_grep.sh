@@ -13,7 +13,7 @@ python3 - "$work" <<'PY'
 import sys, itertools
 work = sys.argv[1]
 messages = []
-for name in ["crisis_dev", "crisis_holdout", "crisis_blind", "crisis_final"]:
+for name in ["crisis_dev", "crisis_holdout", "crisis_blind", "crisis_final", "crisis_e"]:
     for line in open(f"tests/data/{name}.tsv", encoding="utf-8"):
         messages.append(line.rstrip("\n").split("\t", 1)[1])
 with open(f"{work}/messages.txt", "w", encoding="utf-8") as out:

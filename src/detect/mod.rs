@@ -475,7 +475,11 @@ impl Detector {
                         |g: &&(usize, usize, usize)| *scope == Scope::UnlessDrugFollows && drug_follows(norm, g.2);
                     for &(_, start, end) in found().filter(|g| !keep(g)) {
                         let from = hits.partition_point(|h| h.start + longest < start);
-                        for hit in hits[from..].iter_mut().take_while(|h| h.start < end).filter(|h| start < h.end) {
+                        // Phrases carry their boundary spaces, so neighbours share one: overlapping
+                        // means sharing more than that.
+                        for hit in
+                            hits[from..].iter_mut().take_while(|h| h.start + 1 < end).filter(|h| start + 1 < h.end)
+                        {
                             apply(hit, &mut |h| h.cancelled = true);
                         }
                     }
@@ -633,6 +637,12 @@ mod tests {
         ] {
             assert_eq!(level(text), Level::None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_denial_cancels_only_what_it_denies() {
+        assert_eq!(level("on speed, no chest pain, should i worry"), Level::Concern);
+        assert_eq!(level("on speed, no chest pain"), Level::None);
     }
 
     #[test]
