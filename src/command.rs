@@ -52,6 +52,12 @@ pub enum ConfigCommand {
     PhraseRemove(usize),
     /// How a message would be read: level, rules, guards.
     PhraseTest(String),
+    ResourceList,
+    /// `key=value` fields: category, name, phone, url, hours, area, notes.
+    ResourceAdd(Vec<(String, String)>),
+    /// A resource by its number in the list, from 1, and the fields to change.
+    ResourceEdit(usize, Vec<(String, String)>),
+    ResourceRemove(usize),
 }
 
 /// Words that mean "back to the default" in `/config` settings.
@@ -87,8 +93,54 @@ fn parse_config(args: &str) -> ConfigCommand {
         "emergency" if !rest.is_empty() => ConfigCommand::Emergency(value()),
         "response" => parse_response(rest),
         "phrase" | "phrases" => parse_phrase(rest),
+        "resource" | "resources" => parse_resource(rest),
         _ => ConfigCommand::Usage,
     }
+}
+
+/// `list`, `add key=value...`, `edit <n> key=value...`, `remove <n>`.
+fn parse_resource(args: &str) -> ConfigCommand {
+    let mut words = args.splitn(2, char::is_whitespace);
+    let action = words.next().unwrap_or("").to_lowercase();
+    let rest = words.next().unwrap_or("").trim();
+    let (first, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    match action.as_str() {
+        "list" => ConfigCommand::ResourceList,
+        "add" if !rest.is_empty() => ConfigCommand::ResourceAdd(key_values(rest)),
+        "edit" => match first.parse() {
+            Ok(n) if !after.trim().is_empty() => ConfigCommand::ResourceEdit(n, key_values(after)),
+            _ => ConfigCommand::Usage,
+        },
+        "remove" => first.parse().map_or(ConfigCommand::Usage, ConfigCommand::ResourceRemove),
+        _ => ConfigCommand::Usage,
+    }
+}
+
+/// `name="Main St Pharmacy" phone=555-0100`: keys lower-cased, values unquoted. A word
+/// without `=` joins the value before it, so an unquoted `area=Old Town` still reads whole.
+fn key_values(text: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let (word, after) = match rest.split_once('=') {
+            Some((key, value)) if !key.contains(char::is_whitespace) => {
+                let value = value.trim_start();
+                let (value, after) = match value.strip_prefix('"') {
+                    Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+                    None => value.split_once(char::is_whitespace).unwrap_or((value, "")),
+                };
+                pairs.push((key.to_lowercase(), value.to_string()));
+                (None, after)
+            }
+            _ => rest.split_once(char::is_whitespace).map_or((Some(rest), ""), |(w, a)| (Some(w), a)),
+        };
+        if let (Some(word), Some((_, value))) = (word, pairs.last_mut()) {
+            value.push(' ');
+            value.push_str(word);
+        }
+        rest = after.trim_start();
+    }
+    pairs
 }
 
 /// `list`, `add <emergency|concern> <text>`, `add-regex <emergency|concern> <regex>`,
@@ -158,5 +210,22 @@ mod tests {
             Some(Command::Config(ConfigCommand::ResponseSet("naloxone".into(), "Line one\nline two".into())))
         );
         assert_eq!(parse("/config response set naloxone"), Some(Command::Config(ConfigCommand::Usage)));
+        assert_eq!(parse("/config phrase remove 2"), Some(Command::Config(ConfigCommand::PhraseRemove(2))));
+        assert_eq!(parse("/config phrase add urgent x"), Some(Command::Config(ConfigCommand::Usage)));
+        let pairs = |list: &[(&str, &str)]| list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(
+            parse(r#"/config resource add category=naloxone name="Main St Pharmacy" phone=555-0100 area=Old Town"#),
+            Some(Command::Config(ConfigCommand::ResourceAdd(pairs(&[
+                ("category", "naloxone"),
+                ("name", "Main St Pharmacy"),
+                ("phone", "555-0100"),
+                ("area", "Old Town"),
+            ]))))
+        );
+        assert_eq!(
+            parse("/config resource edit 2 hours=24/7"),
+            Some(Command::Config(ConfigCommand::ResourceEdit(2, pairs(&[("hours", "24/7")]))))
+        );
+        assert_eq!(parse("/config resource remove x"), Some(Command::Config(ConfigCommand::Usage)));
     }
 }

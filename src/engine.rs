@@ -10,8 +10,8 @@ use regex::Regex;
 
 use crate::command::{self, Command, ConfigCommand};
 use crate::content::{
-    Category, Content, MAX_ECHO, MAX_EMERGENCY_LEN, MAX_IDS, MAX_LIST, Msg, Region, Substance, Topic, combo_details,
-    resource_lines, sources_section, text, voice,
+    Category, Content, MAX_ECHO, MAX_EMERGENCY_LEN, MAX_IDS, MAX_LIST, Msg, Region, Resource, Substance, Topic,
+    combo_details, resource, resource_lines, sources_section, text, voice,
 };
 use crate::detect::{CustomPhrase, Detector, Level, MAX_PHRASE_LEN, MAX_PHRASES};
 use crate::limits;
@@ -51,6 +51,13 @@ struct View<'c> {
 }
 
 impl View<'_> {
+    /// The services `keep` accepts, as one field: the community's own first, then the
+    /// region's national ones.
+    fn services(&self, keep: impl Fn(&Resource) -> bool) -> String {
+        let national = self.region.map_or(&[][..], |r| r.resources.as_slice());
+        resource_lines(self.settings.resources.iter().chain(national).filter(|r| keep(r)), limits::FIELD)
+    }
+
     fn fill(&self, template: &str) -> String {
         self.fill_with(template, &[])
     }
@@ -194,16 +201,14 @@ impl Engine {
         }
     }
 
-    /// A topic's details: its sections, the services in the community's region that it names,
-    /// and its sources.
+    /// A topic's details: its sections, the services (local, then national) it names, and its
+    /// sources.
     fn sections(&self, view: &View<'_>, topic: &Topic) -> Vec<Section> {
         let mut sections: Vec<Section> =
             topic.sections.iter().map(|s| Section { title: view.fill(&s.title), body: view.fill(&s.body) }).collect();
-        if let Some(region) = view.region {
-            let services = resource_lines(region.resources.iter().filter(|r| topic.resources.contains(&r.category)));
-            if !services.is_empty() {
-                sections.push(Section { title: view.fill(self.msg(Msg::ResourcesSectionTitle)), body: services });
-            }
+        let services = view.services(|r| topic.resources.contains(&r.category));
+        if !services.is_empty() {
+            sections.push(Section { title: view.fill(self.msg(Msg::ResourcesSectionTitle)), body: services });
         }
         sections.push(sources_section(&self.content.messages, &topic.sources, &topic.reviewed));
         sections
@@ -330,16 +335,16 @@ impl Engine {
                 ));
             }
         };
-        let Some(region) = view.region else {
+        if view.region.is_none() && view.settings.resources.is_empty() {
             return Reply::notice(
                 view.fill_with(self.msg(Msg::ResourcesNoRegion), &[("regions", &self.region_list())]),
             );
-        };
+        }
         let sections: Vec<Section> = Category::ALL
             .iter()
             .filter(|c| wanted.is_none_or(|w| w == **c))
             .filter_map(|c| {
-                let lines = resource_lines(region.resources.iter().filter(|r| r.category == *c));
+                let lines = view.services(|r| r.category == *c);
                 (!lines.is_empty())
                     .then(|| Section { title: self.content.messages.category(*c).to_string(), body: lines })
             })
@@ -372,6 +377,10 @@ impl Engine {
             }
             ConfigCommand::PhraseRemove(n) => self.remove_phrase(ctx, view, *n),
             ConfigCommand::PhraseTest(text) => return Reply::notice(self.phrase_test(ctx, view, text)),
+            ConfigCommand::ResourceList => return Reply::notice(self.resource_list(view)),
+            ConfigCommand::ResourceAdd(fields) => self.add_resource(ctx, view, fields),
+            ConfigCommand::ResourceEdit(n, fields) => self.edit_resource(ctx, view, *n, fields),
+            ConfigCommand::ResourceRemove(n) => self.remove_resource(ctx, view, *n),
         };
         Reply::notice(result.unwrap_or_else(|message| message))
     }
@@ -563,6 +572,116 @@ impl Engine {
             ],
         )
     }
+}
+
+/// Most local services one community may list.
+pub const MAX_LOCAL_RESOURCES: usize = 50;
+
+impl Engine {
+    fn resource_list(&self, view: &View<'_>) -> String {
+        if view.settings.resources.is_empty() {
+            return view.fill(self.msg(Msg::ResourceNone));
+        }
+        let list: Vec<String> = view
+            .settings
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("{}. {} ({})", i + 1, r.name, self.content.messages.category(r.category)))
+            .collect();
+        view.fill_with(self.msg(Msg::ResourceList), &[("resources", &fit_lines(&list, "\n", MAX_LIST))])
+    }
+
+    fn add_resource(&self, ctx: Context<'_>, view: &View<'_>, fields: &[(String, String)]) -> Result<String, String> {
+        let invalid = |reason: String| view.fill_with(self.msg(Msg::ResourceInvalid), &[("reason", &reason)]);
+        if view.settings.resources.len() >= MAX_LOCAL_RESOURCES {
+            return Err(view.fill_with(self.msg(Msg::ResourceTooMany), &[("max", &MAX_LOCAL_RESOURCES.to_string())]));
+        }
+        if !fields.iter().any(|(key, _)| key == "category") {
+            return Err(invalid(format!("a service needs a category ({})", category_list())));
+        }
+        let blank = Resource {
+            name: String::new(),
+            category: Category::Other,
+            area: None,
+            phone: None,
+            url: None,
+            hours: None,
+            notes: None,
+        };
+        let added = with_fields(blank, fields).map_err(invalid)?;
+        let n = (view.settings.resources.len() + 1).to_string();
+        let name = added.name.clone();
+        self.save(ctx, &mut |s| s.resources.push(added.clone()), Msg::ResourceAdded, &[("n", &n), ("name", &name)])
+    }
+
+    fn edit_resource(
+        &self,
+        ctx: Context<'_>,
+        view: &View<'_>,
+        n: usize,
+        fields: &[(String, String)],
+    ) -> Result<String, String> {
+        let number = n.to_string();
+        let Some(old) = n.checked_sub(1).and_then(|i| view.settings.resources.get(i)) else {
+            return Err(view.fill_with(self.msg(Msg::ResourceNotFound), &[("n", &number)]));
+        };
+        let new = with_fields(old.clone(), fields)
+            .map_err(|reason| view.fill_with(self.msg(Msg::ResourceInvalid), &[("reason", &reason)]))?;
+        let name = new.name.clone();
+        self.save(
+            ctx,
+            &mut |s| {
+                if let Some(slot) = s.resources.iter_mut().find(|r| *r == old) {
+                    *slot = new.clone();
+                }
+            },
+            Msg::ResourceUpdated,
+            &[("n", &number), ("name", &name)],
+        )
+    }
+
+    fn remove_resource(&self, ctx: Context<'_>, view: &View<'_>, n: usize) -> Result<String, String> {
+        let number = n.to_string();
+        let Some(old) = n.checked_sub(1).and_then(|i| view.settings.resources.get(i)).cloned() else {
+            return Err(view.fill_with(self.msg(Msg::ResourceNotFound), &[("n", &number)]));
+        };
+        self.save(ctx, &mut |s| s.resources.retain(|r| *r != old), Msg::ResourceRemoved, &[("n", &number)])
+    }
+}
+
+/// `resource` with the typed fields applied (an empty value or `-` clears an optional one),
+/// then checked as a whole.
+fn with_fields(mut resource: Resource, fields: &[(String, String)]) -> Result<Resource, String> {
+    for (key, value) in fields {
+        let value = value.trim();
+        let optional = (!value.is_empty() && value != "-").then(|| value.to_string());
+        match key.as_str() {
+            "category" => {
+                resource.category = Category::parse(value)
+                    .ok_or_else(|| format!("there is no category \"{}\" ({})", echo(value), category_list()))?
+            }
+            "name" => resource.name = value.to_string(),
+            "phone" => resource.phone = optional,
+            "url" => resource.url = optional,
+            "hours" => resource.hours = optional,
+            "area" => resource.area = optional,
+            "notes" => resource.notes = optional,
+            other => {
+                return Err(format!(
+                    "there is no field \"{}\" (fields are category, name, phone, url, hours, area, notes)",
+                    echo(other)
+                ));
+            }
+        }
+    }
+    resource::check(&resource)?;
+    Ok(resource)
+}
+
+/// The category ids, for messages.
+fn category_list() -> String {
+    Category::ALL.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")
 }
 
 /// The topic `/overdose <kind>` answers; unknown kinds get the general steps, never an error.

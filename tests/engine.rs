@@ -433,3 +433,74 @@ fn bad_crisis_phrases_are_refused_and_change_nothing() {
     let member = ask(&engine, MEMBER, "/config phrase add emergency man down");
     assert!(member.body.contains("Only moderators"));
 }
+
+#[test]
+fn moderators_keep_a_local_services_directory() {
+    let engine = engine();
+    let added = ask(
+        &engine,
+        MODERATOR,
+        r#"/config resource add category=naloxone name="Main St Pharmacy" phone=555-0100 hours="Mon-Fri 9-5" area=Old Town notes="Free kits, no ID needed""#,
+    );
+    assert!(added.body.starts_with("Added Main St Pharmacy as service 1"), "{}", added.body);
+
+    let before_region = ask(&engine, MEMBER, "/resources");
+    let text = harbor::console::render(&before_region);
+    assert!(text.contains("**Main St Pharmacy** (Old Town) — 555-0100 · Mon-Fri 9-5"), "listed without a region: {text}");
+
+    ask(&engine, MODERATOR, "/config region us");
+    let naloxone = harbor::console::render(&ask(&engine, MEMBER, "/resources naloxone"));
+    let local = naloxone.find("Main St Pharmacy").expect("local service listed");
+    let national = naloxone.find("NEXT Distro").expect("national default still listed");
+    assert!(local < national, "local services come first: {naloxone}");
+
+    let topic = ask(&engine, MEMBER, "/naloxone").more.unwrap().sections;
+    let services = topic.iter().find(|s| s.title == "Services in United States").expect("services section");
+    assert!(services.body.starts_with("**Main St Pharmacy**"), "{}", services.body);
+
+    let edited = ask(&engine, MODERATOR, "/config resource edit 1 hours=24/7 notes=-");
+    assert!(edited.body.contains("Updated service 1"), "{}", edited.body);
+    let text = harbor::console::render(&ask(&engine, MEMBER, "/resources naloxone"));
+    assert!(text.contains("555-0100 · 24/7") && !text.contains("Free kits"), "{text}");
+    assert!(ask(&engine, MODERATOR, "/config resource list").body.contains("1. Main St Pharmacy (Naloxone)"));
+
+    assert!(ask(&engine, MODERATOR, "/config resource remove 1").body.contains("Removed service 1"));
+    let text = harbor::console::render(&ask(&engine, MEMBER, "/resources naloxone"));
+    assert!(!text.contains("Main St Pharmacy"), "{text}");
+}
+
+#[test]
+fn bad_services_are_refused_and_change_nothing() {
+    let engine = engine();
+    for (line, reason) in [
+        ("/config resource add category=naloxone name=Spot url=javascript:alert(1)", "not a web address"),
+        ("/config resource add category=naloxone name=\"Ping @everyone\"", "name can't hold mentions"),
+        ("/config resource add category=pizza name=Spot", "there is no category \"pizza\""),
+        ("/config resource add category=naloxone name=Spot colour=red", "there is no field \"colour\""),
+        ("/config resource add name=Spot", "needs a category"),
+        ("/config resource add category=naloxone", "needs a name"),
+    ] {
+        let reply = ask(&engine, MODERATOR, line);
+        assert!(reply.body.contains(reason) && reply.body.contains("Nothing changed"), "{line}: {}", reply.body);
+    }
+    assert!(ask(&engine, MODERATOR, "/config resource list").body.contains("No local services yet"));
+    assert!(ask(&engine, MODERATOR, "/config resource remove 3").body.contains("no service 3"));
+    assert!(ask(&engine, MEMBER, "/config resource add category=other name=Spot").body.contains("Only moderators"));
+}
+
+#[test]
+fn a_long_directory_still_fits_and_has_a_limit() {
+    let engine = engine();
+    for i in 1..=50 {
+        let line = format!(
+            "/config resource add category=naloxone name=\"Pharmacy number {i}\" phone=555-01{i:02} notes=\"{}\"",
+            "Free kits at the counter, ask for the harm reduction pack. ".repeat(4)
+        );
+        assert!(ask(&engine, MODERATOR, &line).body.starts_with("Added"), "service {i}");
+    }
+    let refused = ask(&engine, MODERATOR, "/config resource add category=naloxone name=One more");
+    assert!(refused.body.contains("already lists 50 services"), "{}", refused.body);
+    let sections = ask(&engine, MEMBER, "/resources naloxone").more.unwrap().sections;
+    assert!(limits::len(&sections[0].body) <= limits::FIELD, "the field fits Discord");
+    assert!(sections[0].body.starts_with("**Pharmacy number 1**") && sections[0].body.ends_with('…'));
+}

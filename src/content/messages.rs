@@ -84,6 +84,14 @@ messages! {
     PhraseInvalid = "phrase_invalid" ["reason"];
     PhraseTooMany = "phrase_too_many" ["max"];
     PhraseTest = "phrase_test" ["level", "rules", "guards"];
+    ResourceList = "resource_list" ["resources"];
+    ResourceNone = "resource_none" [];
+    ResourceAdded = "resource_added" ["n", "name"];
+    ResourceUpdated = "resource_updated" ["n", "name"];
+    ResourceRemoved = "resource_removed" ["n"];
+    ResourceNotFound = "resource_not_found" ["n"];
+    ResourceInvalid = "resource_invalid" ["reason"];
+    ResourceTooMany = "resource_too_many" ["max"];
 }
 
 /// Placeholders every text may use.

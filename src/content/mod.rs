@@ -8,6 +8,7 @@ mod files;
 mod messages;
 mod raw;
 mod render;
+pub mod resource;
 pub mod text;
 mod validate;
 pub mod voice;
@@ -165,8 +166,9 @@ pub struct Combo {
     pub if_mixing: String,
 }
 
-/// A service people can reach.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A service people can reach: a national default from `responses/regions/`, or a local one
+/// moderators added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resource {
     pub name: String,
     pub category: Category,

@@ -4,10 +4,13 @@
 use super::{Messages, Msg, Resource, Source, text};
 use crate::reply::Section;
 
-/// One line per service: name, area, phone, link and hours, then its notes.
-pub fn resource_lines<'a>(resources: impl IntoIterator<Item = &'a Resource>) -> String {
+/// One line per service: name, area, phone, link and hours, then its notes. Only whole
+/// entries that fit in `max` characters are listed, then "…" (local ones come first, so a long
+/// directory cuts national defaults before the community's own).
+pub fn resource_lines<'a>(resources: impl IntoIterator<Item = &'a Resource>, max: usize) -> String {
     let mut out = String::new();
     for r in resources {
+        let before = out.len();
         let mut line = format!("**{}**", r.name);
         if let Some(area) = &r.area {
             line.push_str(&format!(" ({area})"));
@@ -22,6 +25,11 @@ pub fn resource_lines<'a>(resources: impl IntoIterator<Item = &'a Resource>) -> 
         if let Some(notes) = &r.notes {
             out.push_str(notes);
             out.push('\n');
+        }
+        if crate::limits::len(out.trim_end()) > max.saturating_sub(2) {
+            out.truncate(before);
+            out.push('…');
+            break;
         }
     }
     out.trim_end().to_string()

@@ -18,15 +18,13 @@ use super::text::{line_of, lookup_key, placeholders, worst_len};
 use super::voice::{STIGMA_ADVICE, stigma_terms};
 use super::{
     Category, Combo, Content, GLOBAL_PLACEHOLDERS, MAX_EMERGENCY_LEN, Messages, Msg, REQUIRED_TOPICS, Rating, Region,
-    Resource, Source, SourceFile, Substance, Topic, pair_key, render,
+    Resource, Source, SourceFile, Substance, Topic, pair_key, render, resource,
 };
 use crate::limits;
 use crate::reply::Section;
 
 /// Sections a topic may have: Discord allows 25 fields, and sources and services take two.
 pub const MAX_SECTIONS: usize = 20;
-/// The longest note on one service.
-pub const MAX_RESOURCE_NOTES: usize = 300;
 /// Longest echo of user input inside a reply (longer input is cut).
 pub const MAX_ECHO: usize = 40;
 /// Longest list of phrases inside a reply; longer lists are cut.
@@ -194,6 +192,8 @@ fn maxima(
         ("rules", MAX_IDS),
         ("guards", MAX_IDS),
         ("n", 4),
+        ("name", resource::MAX_NAME),
+        ("resources", MAX_LIST),
     ]))
 }
 
@@ -296,9 +296,7 @@ impl Validator {
 
     fn url(&mut self, file: &SourceFile, url: &Text) -> String {
         let value = url.get_ref().trim();
-        let valid = ["https://", "http://"].iter().any(|p| value.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
-            && !value.contains(char::is_whitespace);
-        if !valid {
+        if !resource::is_web_address(value) {
             self.error(
                 file,
                 url.span().start,
@@ -553,11 +551,11 @@ impl Validator {
         let mut optional = |t: &Option<Text>, what: &str, limit: usize| {
             t.as_ref().map(|t| self.text(file, t, what, limit, &[], maxima))
         };
-        let area = optional(&r.area, "area", 100);
-        let phone = optional(&r.phone, "phone", 40);
-        let hours = optional(&r.hours, "hours", 100);
-        let notes = optional(&r.notes, "notes", MAX_RESOURCE_NOTES);
-        let name = self.text(file, &r.name, "resource name", 100, &[], maxima);
+        let area = optional(&r.area, "area", resource::MAX_AREA);
+        let phone = optional(&r.phone, "phone", resource::MAX_PHONE);
+        let hours = optional(&r.hours, "hours", resource::MAX_HOURS);
+        let notes = optional(&r.notes, "notes", resource::MAX_NOTES);
+        let name = self.text(file, &r.name, "resource name", resource::MAX_NAME, &[], maxima);
         let url = r.url.as_ref().map(|u| self.url(file, u));
         Some(Resource { name, category: category?, area, phone, url, hours, notes })
     }
@@ -572,7 +570,8 @@ impl Validator {
         let groups: Vec<(String, Vec<Category>)> = singles.into_iter().chain(under_topics).collect();
         for region in regions {
             for (what, group) in &groups {
-                let text = render::resource_lines(region.resources.iter().filter(|r| group.contains(&r.category)));
+                let text =
+                    render::resource_lines(region.resources.iter().filter(|r| group.contains(&r.category)), usize::MAX);
                 if limits::len(&text) > limits::FIELD {
                     self.diags.push(Diagnostic {
                         file: format!("{}regions/{}.toml", self.root, region.code),

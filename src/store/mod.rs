@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::Resource;
 use crate::detect::CustomPhrase;
 
 pub use memory::MemoryStore;
@@ -27,6 +28,8 @@ pub struct Settings {
     pub overrides: BTreeMap<String, String>,
     /// Moderators' own crisis phrases, in the order they were added.
     pub phrases: Vec<CustomPhrase>,
+    /// Local services, listed before the region's national ones.
+    pub resources: Vec<Resource>,
 }
 
 /// Why the store could not read or write.
