@@ -446,7 +446,10 @@ fn moderators_keep_a_local_services_directory() {
 
     let before_region = ask(&engine, MEMBER, "/resources");
     let text = harbor::console::render(&before_region);
-    assert!(text.contains("**Main St Pharmacy** (Old Town) — 555-0100 · Mon-Fri 9-5"), "listed without a region: {text}");
+    assert!(
+        text.contains("**Main St Pharmacy** (Old Town) — 555-0100 · Mon-Fri 9-5"),
+        "listed without a region: {text}"
+    );
 
     ask(&engine, MODERATOR, "/config region us");
     let naloxone = harbor::console::render(&ask(&engine, MEMBER, "/resources naloxone"));
