@@ -58,6 +58,8 @@ pub enum ConfigCommand {
     /// A resource by its number in the list, from 1, and the fields to change.
     ResourceEdit(usize, Vec<(String, String)>),
     ResourceRemove(usize),
+    /// The last changes: who, when, what.
+    History,
 }
 
 /// Words that mean "back to the default" in `/config` settings.
@@ -94,6 +96,7 @@ fn parse_config(args: &str) -> ConfigCommand {
         "response" => parse_response(rest),
         "phrase" | "phrases" => parse_phrase(rest),
         "resource" | "resources" => parse_resource(rest),
+        "history" => ConfigCommand::History,
         _ => ConfigCommand::Usage,
     }
 }

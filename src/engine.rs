@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use regex::Regex;
 
@@ -16,7 +17,7 @@ use crate::content::{
 use crate::detect::{CustomPhrase, Detector, Level, MAX_PHRASE_LEN, MAX_PHRASES};
 use crate::limits;
 use crate::reply::{More, Reply, Section};
-use crate::store::{Settings, Store};
+use crate::store::{Change, Settings, Store};
 
 /// The most substances one `/combo` compares (15 pairs, one line each).
 pub const MAX_COMBO: usize = 6;
@@ -33,6 +34,8 @@ pub struct Context<'a> {
     pub community: &'a str,
     /// Allowed to change settings (checked by the adapter from the platform's permissions).
     pub moderator: bool,
+    /// Who is asking, as the audit history names them (a user name or id, "console").
+    pub actor: &'a str,
 }
 
 pub struct Engine {
@@ -378,6 +381,7 @@ impl Engine {
             ConfigCommand::PhraseRemove(n) => self.remove_phrase(ctx, view, *n),
             ConfigCommand::PhraseTest(text) => return Reply::notice(self.phrase_test(ctx, view, text)),
             ConfigCommand::ResourceList => return Reply::notice(self.resource_list(view)),
+            ConfigCommand::History => return Reply::notice(self.history(view)),
             ConfigCommand::ResourceAdd(fields) => self.add_resource(ctx, view, fields),
             ConfigCommand::ResourceEdit(n, fields) => self.edit_resource(ctx, view, *n, fields),
             ConfigCommand::ResourceRemove(n) => self.remove_resource(ctx, view, *n),
@@ -402,7 +406,18 @@ impl Engine {
         extra: &[(&str, &str)],
     ) -> Result<String, String> {
         match self.store.update(ctx.community, change) {
-            Ok(_) => Ok(self.view(ctx).fill_with(self.msg(done), extra)),
+            Ok(_) => {
+                let confirmation = self.view(ctx).fill_with(self.msg(done), extra);
+                let entry = Change {
+                    at: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+                    actor: ctx.actor.to_string(),
+                    what: confirmation.lines().next().unwrap_or("").to_string(),
+                };
+                if let Err(e) = self.store.update(ctx.community, &mut |s| s.record(entry.clone())) {
+                    tracing::error!(error = %e, "recording the change in the history failed");
+                }
+                Ok(confirmation)
+            }
             Err(e) => {
                 tracing::error!(error = %e, "saving settings failed");
                 Err(self.view(ctx).fill(self.msg(Msg::StoreError)))
@@ -574,6 +589,39 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The community's changes, newest first, as many as fit one message.
+    fn history(&self, view: &View<'_>) -> String {
+        if view.settings.history.is_empty() {
+            return view.fill(self.msg(Msg::HistoryNone));
+        }
+        let changes: Vec<String> = view
+            .settings
+            .history
+            .iter()
+            .rev()
+            .map(|c| format!("{} · {} · {}", utc(c.at), echo(&c.actor), c.what))
+            .collect();
+        view.fill_with(self.msg(Msg::HistoryList), &[("changes", &fit_lines(&changes, "\n", MAX_LIST))])
+    }
+}
+
+/// `YYYY-MM-DD HH:MM UTC` for seconds since 1970 (Howard Hinnant's civil-from-days).
+fn utc(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let (hour, minute) = ((seconds % 86_400) / 3_600, (seconds % 3_600) / 60);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+}
+
 /// Most local services one community may list.
 pub const MAX_LOCAL_RESOURCES: usize = 50;
 
@@ -732,4 +780,14 @@ fn echo_at_most(input: &str, max: usize) -> String {
         short.push('…');
     }
     short.replace('@', "@\u{200B}").replace('<', "‹").replace('>', "›").replace('`', "'")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_times_in_utc() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(super::utc(1_795_446_300), "2026-11-23 15:05 UTC");
+    }
 }

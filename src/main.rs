@@ -86,7 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let engine = Engine::new(Arc::new(content), store);
             let interactive = io::stdin().is_terminal();
-            let ctx = Context { community: &community, moderator };
+            let ctx = Context { community: &community, moderator, actor: "console" };
             harbor::console::run(&engine, ctx, io::stdin().lock(), &mut io::stdout().lock(), interactive)
                 .context("console input or output failed")?;
             Ok(ExitCode::SUCCESS)

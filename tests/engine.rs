@@ -9,8 +9,8 @@ use harbor::limits;
 use harbor::reply::Reply;
 use harbor::store::MemoryStore;
 
-const MEMBER: Context<'static> = Context { community: "c", moderator: false };
-const MODERATOR: Context<'static> = Context { community: "c", moderator: true };
+const MEMBER: Context<'static> = Context { community: "c", moderator: false, actor: "member" };
+const MODERATOR: Context<'static> = Context { community: "c", moderator: true, actor: "mod-sam" };
 
 fn engine() -> Engine {
     Engine::new(Arc::new(Content::embedded()), Arc::new(MemoryStore::default()))
@@ -43,7 +43,11 @@ fn every_topic_command_answers_with_its_topic_and_sources() {
 fn overdose_replies_begin_with_the_action_and_the_communitys_number() {
     let engine = engine();
     for kind in ["", " opioid", " stimulant", " mixed", " something else"] {
-        let unset = ask(&engine, Context { community: "unset", moderator: false }, &format!("/overdose{kind}"));
+        let unset = ask(
+            &engine,
+            Context { community: "unset", moderator: false, actor: "member" },
+            &format!("/overdose{kind}"),
+        );
         let body = plain(&unset.body);
         assert!(body.starts_with("Call your local emergency number"), "/overdose{kind}: {body}");
         for number in ["911", "112", "999", "000"] {
@@ -52,7 +56,7 @@ fn overdose_replies_begin_with_the_action_and_the_communitys_number() {
         assert!(unset.footer.unwrap().contains("/config region"), "moderators are told how to set theirs");
 
         for (region, number) in [("us", "911"), ("gb", "999"), ("au", "000"), ("nz", "111")] {
-            let ctx = Context { community: region, moderator: true };
+            let ctx = Context { community: region, moderator: true, actor: "mod" };
             ask(&engine, ctx, &format!("/config region {region}"));
             let reply = ask(&engine, ctx, &format!("/overdose{kind}"));
             assert!(
@@ -368,7 +372,7 @@ fn every_reply_fits_discord_limits_everywhere() {
     regions.extend(content.regions().iter().map(|r| Some(r.code.as_str())));
     for region in regions {
         let community = region.unwrap_or("none");
-        let ctx = Context { community, moderator: true };
+        let ctx = Context { community, moderator: true, actor: "mod" };
         if let Some(code) = region {
             ask(&engine, ctx, &format!("/config region {code}"));
         }
@@ -394,7 +398,7 @@ fn every_reply_fits_discord_limits_everywhere() {
 #[test]
 fn moderators_add_test_list_and_remove_crisis_phrases() {
     let engine = engine();
-    let other = Context { community: "other", moderator: false };
+    let other = Context { community: "other", moderator: false, actor: "member" };
     assert_eq!(engine.message(MEMBER, "man down in the back room"), None, "not a built-in phrase");
 
     let added = ask(&engine, MODERATOR, "/config phrase add emergency man down");
@@ -506,4 +510,19 @@ fn a_long_directory_still_fits_and_has_a_limit() {
     let sections = ask(&engine, MEMBER, "/resources naloxone").more.unwrap().sections;
     assert!(limits::len(&sections[0].body) <= limits::FIELD, "the field fits Discord");
     assert!(sections[0].body.starts_with("**Pharmacy number 1**") && sections[0].body.ends_with('…'));
+}
+
+#[test]
+fn moderators_see_who_changed_what_newest_first() {
+    let engine = engine();
+    assert!(ask(&engine, MODERATOR, "/config history").body.contains("No changes yet"));
+    ask(&engine, MODERATOR, "/config region gb");
+    ask(&engine, MODERATOR, "/config region atlantis");
+    ask(&engine, MODERATOR, "/config emergency 112");
+    let history = ask(&engine, MODERATOR, "/config history").body;
+    let lines: Vec<&str> = history.lines().filter(|l| l.contains(" UTC · ")).collect();
+    assert_eq!(lines.len(), 2, "refused changes are not recorded: {history}");
+    assert!(lines[0].contains("mod-sam · Emergency number set to 112"), "{history}");
+    assert!(lines[1].contains("mod-sam · Region set to United Kingdom"), "{history}");
+    assert!(ask(&engine, MEMBER, "/config history").body.contains("Only moderators"));
 }

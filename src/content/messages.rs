@@ -92,6 +92,8 @@ messages! {
     ResourceNotFound = "resource_not_found" ["n"];
     ResourceInvalid = "resource_invalid" ["reason"];
     ResourceTooMany = "resource_too_many" ["max"];
+    HistoryList = "history_list" ["changes"];
+    HistoryNone = "history_none" [];
 }
 
 /// Placeholders every text may use.

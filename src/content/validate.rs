@@ -194,6 +194,7 @@ fn maxima(
         ("n", 4),
         ("name", resource::MAX_NAME),
         ("resources", MAX_LIST),
+        ("changes", MAX_LIST),
     ]))
 }
 

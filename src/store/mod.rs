@@ -30,6 +30,29 @@ pub struct Settings {
     pub phrases: Vec<CustomPhrase>,
     /// Local services, listed before the region's national ones.
     pub resources: Vec<Resource>,
+    /// The last [`MAX_HISTORY`] changes, oldest first.
+    pub history: Vec<Change>,
+}
+
+/// How many changes a community's history keeps.
+pub const MAX_HISTORY: usize = 100;
+
+/// One change moderators made: when, who, and what (the confirmation they were shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Seconds since 1970-01-01 UTC.
+    pub at: u64,
+    pub actor: String,
+    pub what: String,
+}
+
+impl Settings {
+    /// Records a change, keeping only the last [`MAX_HISTORY`].
+    pub fn record(&mut self, change: Change) {
+        self.history.push(change);
+        let excess = self.history.len().saturating_sub(MAX_HISTORY);
+        self.history.drain(..excess);
+    }
 }
 
 /// Why the store could not read or write.
@@ -69,6 +92,17 @@ mod tests {
         assert_eq!(read.region.as_deref(), Some("ca"));
         assert_eq!(read.overrides["naloxone"], "Ask us where to get it.");
         assert_eq!(store.settings("b").unwrap(), Settings::default(), "communities are separate");
+    }
+
+    #[test]
+    fn history_keeps_the_last_hundred_changes() {
+        let mut settings = Settings::default();
+        for i in 0..105 {
+            settings.record(Change { at: i, actor: "mod".into(), what: format!("change {i}") });
+        }
+        assert_eq!(settings.history.len(), MAX_HISTORY);
+        assert_eq!(settings.history[0].what, "change 5", "the oldest five are dropped");
+        assert_eq!(settings.history[99].what, "change 104");
     }
 
     #[test]
