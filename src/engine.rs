@@ -523,9 +523,6 @@ impl Engine {
 
 impl Engine {
     fn phrase_list(&self, view: &View<'_>) -> String {
-        if view.settings.phrases.is_empty() {
-            return view.fill(self.msg(Msg::PhraseNone));
-        }
         let list: Vec<String> = view
             .settings
             .phrases
@@ -536,7 +533,7 @@ impl Engine {
                 format!("{}. {}{kind}: `{}`", i + 1, p.level, echo_long(&p.text))
             })
             .collect();
-        view.fill_with(self.msg(Msg::PhraseList), &[("phrases", &fit_lines(&list, "\n", MAX_LIST))])
+        self.list_reply(view, &list, Msg::PhraseNone, Msg::PhraseList, "phrases")
     }
 
     fn add_phrase(&self, ctx: Context<'_>, view: &View<'_>, phrase: CustomPhrase) -> Result<String, String> {
@@ -592,9 +589,6 @@ impl Engine {
 impl Engine {
     /// The community's changes, newest first, as many as fit one message.
     fn history(&self, view: &View<'_>) -> String {
-        if view.settings.history.is_empty() {
-            return view.fill(self.msg(Msg::HistoryNone));
-        }
         let changes: Vec<String> = view
             .settings
             .history
@@ -602,7 +596,15 @@ impl Engine {
             .rev()
             .map(|c| format!("{} · {} · {}", utc(c.at), echo(&c.actor), c.what))
             .collect();
-        view.fill_with(self.msg(Msg::HistoryList), &[("changes", &fit_lines(&changes, "\n", MAX_LIST))])
+        self.list_reply(view, &changes, Msg::HistoryNone, Msg::HistoryList, "changes")
+    }
+
+    /// `empty` when there are no lines, else the lines in `template`'s `{key}`, cut to fit.
+    fn list_reply(&self, view: &View<'_>, lines: &[String], empty: Msg, template: Msg, key: &str) -> String {
+        if lines.is_empty() {
+            return view.fill(self.msg(empty));
+        }
+        view.fill_with(self.msg(template), &[(key, &fit_lines(lines, "\n", MAX_LIST))])
     }
 }
 
@@ -627,9 +629,6 @@ pub const MAX_LOCAL_RESOURCES: usize = 50;
 
 impl Engine {
     fn resource_list(&self, view: &View<'_>) -> String {
-        if view.settings.resources.is_empty() {
-            return view.fill(self.msg(Msg::ResourceNone));
-        }
         let list: Vec<String> = view
             .settings
             .resources
@@ -637,7 +636,7 @@ impl Engine {
             .enumerate()
             .map(|(i, r)| format!("{}. {} ({})", i + 1, r.name, self.content.messages.category(r.category)))
             .collect();
-        view.fill_with(self.msg(Msg::ResourceList), &[("resources", &fit_lines(&list, "\n", MAX_LIST))])
+        self.list_reply(view, &list, Msg::ResourceNone, Msg::ResourceList, "resources")
     }
 
     fn add_resource(&self, ctx: Context<'_>, view: &View<'_>, fields: &[(String, String)]) -> Result<String, String> {
