@@ -39,6 +39,8 @@ pub enum ConfigCommand {
     /// `None` resets to the region's number.
     Emergency(Option<String>),
     ResponseShow(String),
+    /// How a topic would read with this text, without saving it.
+    ResponsePreview(String, String),
     ResponseSet(String, String),
     ResponseReset(String),
     PhraseList,
@@ -169,7 +171,7 @@ fn parse_phrase(args: &str) -> ConfigCommand {
     }
 }
 
-/// `show <id>`, `reset <id>`, `set <id> <text>`; in typed text `\n` stands for a new line.
+/// `show <id>`, `reset <id>`, `set <id> <text>`, `preview <id> <text>`; in typed text `\n` stands for a new line.
 fn parse_response(args: &str) -> ConfigCommand {
     let mut words = args.splitn(3, char::is_whitespace);
     let action = words.next().unwrap_or("").to_lowercase();
@@ -180,6 +182,7 @@ fn parse_response(args: &str) -> ConfigCommand {
         "show" => ConfigCommand::ResponseShow(id),
         "reset" => ConfigCommand::ResponseReset(id),
         "set" if !text.is_empty() => ConfigCommand::ResponseSet(id, text),
+        "preview" if !text.is_empty() => ConfigCommand::ResponsePreview(id, text),
         _ => ConfigCommand::Usage,
     }
 }

@@ -192,8 +192,13 @@ impl Engine {
         }
     }
 
+    /// A topic with the community's own short text, if moderators set one.
     fn topic_reply(&self, view: &View<'_>, topic: &Topic) -> Reply {
         let summary = view.settings.overrides.get(&topic.id).unwrap_or(&topic.summary);
+        self.topic_reply_with(view, topic, summary)
+    }
+
+    fn topic_reply_with(&self, view: &View<'_>, topic: &Topic, summary: &str) -> Reply {
         let needs_region = topic.emergency || !topic.resources.is_empty();
         Reply {
             title: view.fill(&topic.title),
@@ -371,6 +376,7 @@ impl Engine {
             ConfigCommand::Region(code) => self.set_region(ctx, view, code.as_deref()),
             ConfigCommand::Emergency(number) => self.set_emergency(ctx, view, number.as_deref()),
             ConfigCommand::ResponseShow(id) => return self.response_show(view, id),
+            ConfigCommand::ResponsePreview(id, text) => return self.preview_response(view, id, text),
             ConfigCommand::ResponseSet(id, text) => self.set_response(ctx, view, id, text),
             ConfigCommand::ResponseReset(id) => self.reset_response(ctx, view, id),
             ConfigCommand::PhraseList => return Reply::notice(self.phrase_list(view)),
@@ -474,11 +480,13 @@ impl Engine {
         Reply { title: id, body: view.fill(&text), ephemeral: true, ..Reply::default() }
     }
 
-    fn set_response(&self, ctx: Context<'_>, view: &View<'_>, query: &str, text: &str) -> Result<String, String> {
+    /// Checks a moderator's text for a topic: the topic exists and the text fits once this
+    /// community's emergency number is filled in. Returns the topic id and, if the wording has
+    /// stigmatising terms, the warning to show (the text may still be saved).
+    fn checked_response(&self, view: &View<'_>, query: &str, text: &str) -> Result<(String, Option<String>), String> {
         let Some(id) = self.response_id(query) else {
             return Err(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
         };
-        // Measured as it will be sent: with this community's emergency number filled in.
         let len = limits::len(&view.fill(text));
         if len > limits::MESSAGE {
             return Err(view.fill_with(
@@ -486,6 +494,31 @@ impl Engine {
                 &[("len", &len.to_string()), ("max", &limits::MESSAGE.to_string())],
             ));
         }
+        let terms: Vec<String> = voice::stigma_terms(text).into_iter().map(|t| format!("\"{}\"", t.term)).collect();
+        let warning =
+            (!terms.is_empty()).then(|| view.fill_with(self.msg(Msg::StigmaWarning), &[("terms", &terms.join(", "))]));
+        Ok((id, warning))
+    }
+
+    /// A topic as members would see it with `text` as its short text; nothing is saved.
+    fn preview_response(&self, view: &View<'_>, query: &str, text: &str) -> Reply {
+        let (id, warning) = match self.checked_response(view, query, text) {
+            Ok(checked) => checked,
+            Err(message) => return Reply::notice(message),
+        };
+        let Some(topic) = self.content.topic(&id).or_else(|| self.content.substance(&id).map(|s| &s.topic)) else {
+            return Reply::notice(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
+        };
+        let note = view.fill_with(self.msg(Msg::ResponsePreviewNote), &[("id", &id)]);
+        Reply {
+            footer: Some(warning.map_or_else(|| note.clone(), |w| format!("{note}\n{w}"))),
+            ephemeral: true,
+            ..self.topic_reply_with(view, topic, text)
+        }
+    }
+
+    fn set_response(&self, ctx: Context<'_>, view: &View<'_>, query: &str, text: &str) -> Result<String, String> {
+        let (id, warning) = self.checked_response(view, query, text)?;
         let text = text.to_string();
         let saved = self.save(
             ctx,
@@ -495,12 +528,7 @@ impl Engine {
             Msg::ConfigResponseSet,
             &[("id", &id)],
         )?;
-        let terms: Vec<String> = voice::stigma_terms(&text).into_iter().map(|t| format!("\"{}\"", t.term)).collect();
-        if terms.is_empty() {
-            Ok(saved)
-        } else {
-            Ok(format!("{saved}\n{}", view.fill_with(self.msg(Msg::StigmaWarning), &[("terms", &terms.join(", "))])))
-        }
+        Ok(warning.map_or_else(|| saved.clone(), |w| format!("{saved}\n{w}")))
     }
 
     fn reset_response(&self, ctx: Context<'_>, view: &View<'_>, query: &str) -> Result<String, String> {

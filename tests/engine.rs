@@ -526,3 +526,21 @@ fn moderators_see_who_changed_what_newest_first() {
     assert!(lines[1].contains("mod-sam · Region set to United Kingdom"), "{history}");
     assert!(ask(&engine, MEMBER, "/config history").body.contains("Only moderators"));
 }
+
+#[test]
+fn moderators_preview_a_response_before_saving_it() {
+    let engine = engine();
+    ask(&engine, MODERATOR, "/config region gb");
+    let preview = ask(&engine, MODERATOR, "/config response preview overdose Call {emergency} now, then shout for Jo.");
+    assert!(preview.ephemeral, "only the moderator sees a preview");
+    assert_eq!(preview.body, "Call 999 now, then shout for Jo.", "shown as members would see it");
+    assert!(preview.footer.unwrap().starts_with("Preview only: nothing was saved"));
+    assert_ne!(ask(&engine, MEMBER, "/overdose").body, "Call 999 now, then shout for Jo.", "nothing changed");
+    assert!(!ask(&engine, MODERATOR, "/config history").body.contains("overdose"), "a preview is no change");
+
+    let warned = ask(&engine, MODERATOR, "/config response preview support Be kind to addicts.");
+    assert!(warned.footer.unwrap().contains("\"addicts\""), "the stigma warning shows in the preview");
+    // Short as typed, over the limit once "{region}" reads "United Kingdom".
+    let too_long = ask(&engine, MODERATOR, &format!("/config response preview naloxone {}", "{region} ".repeat(150)));
+    assert!(too_long.body.contains("Nothing was saved"), "{}", too_long.body);
+}

@@ -94,6 +94,7 @@ messages! {
     ResourceTooMany = "resource_too_many" ["max"];
     HistoryList = "history_list" ["changes"];
     HistoryNone = "history_none" [];
+    ResponsePreviewNote = "response_preview_note" ["id"];
 }
 
 /// Placeholders every text may use.
