@@ -173,6 +173,10 @@ impl Engine {
             tracing::error!(error = %e, "reading settings failed; answering with defaults");
             Settings::default()
         });
+        self.view_of(settings)
+    }
+
+    fn view_of(&self, settings: Settings) -> View<'_> {
         let region = settings.region.as_deref().and_then(|code| self.content.region(code));
         let emergency = settings
             .emergency
@@ -404,29 +408,29 @@ impl Engine {
 
     /// Saves a change and describes the result in the new settings' terms; `Err` holds the
     /// message to show when nothing was saved.
+    /// The change and its history entry are one write: the confirmation is worded from the
+    /// settings being saved, and recorded with them.
     fn save(
         &self,
         ctx: Context<'_>,
+        view: &View<'_>,
         change: &mut dyn FnMut(&mut Settings),
         done: Msg,
         extra: &[(&str, &str)],
     ) -> Result<String, String> {
-        match self.store.update(ctx.community, change) {
-            Ok(_) => {
-                let confirmation = self.view(ctx).fill_with(self.msg(done), extra);
-                let entry = Change {
-                    at: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
-                    actor: ctx.actor.to_string(),
-                    what: confirmation.lines().next().unwrap_or("").to_string(),
-                };
-                if let Err(e) = self.store.update(ctx.community, &mut |s| s.record(entry.clone())) {
-                    tracing::error!(error = %e, "recording the change in the history failed");
-                }
-                Ok(confirmation)
-            }
+        let at = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let mut confirmation = String::new();
+        let saved = self.store.update(ctx.community, &mut |s| {
+            change(s);
+            confirmation = self.view_of(s.clone()).fill_with(self.msg(done), extra);
+            let what = confirmation.lines().next().unwrap_or("").to_string();
+            s.record(Change { at, actor: ctx.actor.to_string(), what });
+        });
+        match saved {
+            Ok(_) => Ok(confirmation),
             Err(e) => {
                 tracing::error!(error = %e, "saving settings failed");
-                Err(self.view(ctx).fill(self.msg(Msg::StoreError)))
+                Err(view.fill(self.msg(Msg::StoreError)))
             }
         }
     }
@@ -440,7 +444,7 @@ impl Engine {
 
     fn set_region(&self, ctx: Context<'_>, view: &View<'_>, query: Option<&str>) -> Result<String, String> {
         let Some(query) = query else {
-            return self.save(ctx, &mut |s| s.region = None, Msg::ConfigRegionCleared, &[]);
+            return self.save(ctx, view, &mut |s| s.region = None, Msg::ConfigRegionCleared, &[]);
         };
         let Some(region) = self.content.region(query) else {
             return Err(view.fill_with(
@@ -449,17 +453,17 @@ impl Engine {
             ));
         };
         let code = region.code.clone();
-        self.save(ctx, &mut |s| s.region = Some(code.clone()), Msg::ConfigRegionSet, &[])
+        self.save(ctx, view, &mut |s| s.region = Some(code.clone()), Msg::ConfigRegionSet, &[])
     }
 
     fn set_emergency(&self, ctx: Context<'_>, view: &View<'_>, number: Option<&str>) -> Result<String, String> {
         let Some(number) = number.map(str::trim) else {
-            return self.save(ctx, &mut |s| s.emergency = None, Msg::ConfigEmergencyCleared, &[]);
+            return self.save(ctx, view, &mut |s| s.emergency = None, Msg::ConfigEmergencyCleared, &[]);
         };
         if limits::len(number) > MAX_EMERGENCY_LEN || !EMERGENCY_NUMBER.is_match(number) {
             return Err(view.fill_with(self.msg(Msg::InvalidEmergency), &[("max", &MAX_EMERGENCY_LEN.to_string())]));
         }
-        self.save(ctx, &mut |s| s.emergency = Some(number.to_string()), Msg::ConfigEmergencySet, &[])
+        self.save(ctx, view, &mut |s| s.emergency = Some(number.to_string()), Msg::ConfigEmergencySet, &[])
     }
 
     /// The id a moderator's name for a topic or substance stands for.
@@ -522,6 +526,7 @@ impl Engine {
         let text = text.to_string();
         let saved = self.save(
             ctx,
+            view,
             &mut |s| {
                 s.overrides.insert(id.clone(), text.clone());
             },
@@ -540,6 +545,7 @@ impl Engine {
         }
         self.save(
             ctx,
+            view,
             &mut |s| {
                 s.overrides.remove(&id);
             },
@@ -576,7 +582,7 @@ impl Engine {
         }
         let n = all.len().to_string();
         let id = format!("custom.{n}");
-        self.save(ctx, &mut |s| s.phrases.push(phrase.clone()), Msg::PhraseAdded, &[("n", &n), ("id", &id)])
+        self.save(ctx, view, &mut |s| s.phrases.push(phrase.clone()), Msg::PhraseAdded, &[("n", &n), ("id", &id)])
     }
 
     fn remove_phrase(&self, ctx: Context<'_>, view: &View<'_>, n: usize) -> Result<String, String> {
@@ -587,6 +593,7 @@ impl Engine {
         let removed = view.settings.phrases[n - 1].clone();
         self.save(
             ctx,
+            view,
             &mut |s| {
                 if let Some(i) = s.phrases.iter().position(|p| *p == removed) {
                     s.phrases.remove(i);
@@ -687,7 +694,13 @@ impl Engine {
         let added = with_fields(blank, fields).map_err(invalid)?;
         let n = (view.settings.resources.len() + 1).to_string();
         let name = added.name.clone();
-        self.save(ctx, &mut |s| s.resources.push(added.clone()), Msg::ResourceAdded, &[("n", &n), ("name", &name)])
+        self.save(
+            ctx,
+            view,
+            &mut |s| s.resources.push(added.clone()),
+            Msg::ResourceAdded,
+            &[("n", &n), ("name", &name)],
+        )
     }
 
     fn edit_resource(
@@ -706,6 +719,7 @@ impl Engine {
         let name = new.name.clone();
         self.save(
             ctx,
+            view,
             &mut |s| {
                 if let Some(slot) = s.resources.iter_mut().find(|r| *r == old) {
                     *slot = new.clone();
@@ -721,7 +735,7 @@ impl Engine {
         let Some(old) = n.checked_sub(1).and_then(|i| view.settings.resources.get(i)).cloned() else {
             return Err(view.fill_with(self.msg(Msg::ResourceNotFound), &[("n", &number)]));
         };
-        self.save(ctx, &mut |s| s.resources.retain(|r| *r != old), Msg::ResourceRemoved, &[("n", &number)])
+        self.save(ctx, view, &mut |s| s.resources.retain(|r| *r != old), Msg::ResourceRemoved, &[("n", &number)])
     }
 }
 
