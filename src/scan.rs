@@ -88,7 +88,7 @@ pub fn read_phrases(text: &str) -> Result<Vec<CustomPhrase>, String> {
         let (level, text) = match level {
             Some("emergency") => (Level::Emergency, body),
             Some("concern") => (Level::Concern, body),
-            None if !regex => (Level::Emergency, line),
+            None if regex => (Level::Emergency, body),
             _ => (Level::Emergency, line),
         };
         let phrase = CustomPhrase { text: text.trim().to_string(), level, regex };
@@ -96,4 +96,24 @@ pub fn read_phrases(text: &str) -> Result<Vec<CustomPhrase>, String> {
         phrases.push(phrase);
     }
     Ok(phrases)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_levels_regexes_and_plain_lines() {
+        let phrases =
+            read_phrases("# ours\nconcern: feeling rough\nregex: code (red|blue)\nman down: the bridge\n").unwrap();
+        let read: Vec<(&str, Level, bool)> = phrases.iter().map(|p| (p.text.as_str(), p.level, p.regex)).collect();
+        assert_eq!(
+            read,
+            [
+                ("feeling rough", Level::Concern, false),
+                ("code (red|blue)", Level::Emergency, true),
+                ("man down: the bridge", Level::Emergency, false),
+            ]
+        );
+    }
 }
