@@ -13,4 +13,6 @@ WORKDIR /data
 # Settings live here; nothing else is written.
 VOLUME /data
 ENTRYPOINT ["harbor"]
-CMD ["console", "--data", "/data"]
+ENV HARBOR_DATA=/data
+# The token comes from the environment (docker run --env-file) or a mounted secret file.
+CMD ["discord"]

@@ -11,7 +11,7 @@ use harbor::store::MemoryStore;
 
 fn engine_benches(c: &mut Criterion) {
     let engine = Engine::new(Arc::new(Content::embedded()), Arc::new(MemoryStore::default()));
-    let ctx = Context { community: "bench", moderator: false, actor: "bench" };
+    let ctx = Context { community: "bench", moderator: false, actor: "bench", user: "bench" };
     for line in [
         "/overdose",
         "/combo alcohol fent xanax",

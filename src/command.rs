@@ -4,6 +4,7 @@
 //! slash-command options. The engine never sees platform types.
 
 use crate::detect::Level;
+use crate::store::CrisisMode;
 
 /// Topics that have a command of the same name and no arguments.
 pub const TOPIC_COMMANDS: &[&str] =
@@ -24,8 +25,31 @@ pub enum Command {
     /// `/resources [category]`.
     Resources(Option<String>),
     Config(ConfigCommand),
+    /// `/optout` (false) or `/optin` (true): whether Harbor may reply on its own to the
+    /// person's messages.
+    AutoReplies(bool),
     /// A `/word` that is no command.
     Unknown(String),
+}
+
+impl Command {
+    /// The line that asks for this again, for a button that redoes a command later (Discord
+    /// keeps it in the button). Only information commands: settings are never redone.
+    pub fn to_line(&self) -> Option<String> {
+        let with = |name: &str, arg: &Option<String>| match arg {
+            Some(arg) => format!("/{name} {arg}"),
+            None => format!("/{name}"),
+        };
+        Some(match self {
+            Command::Help => "/help".to_string(),
+            Command::Topic(id) => format!("/{id}"),
+            Command::Overdose(kind) => with("overdose", kind),
+            Command::SaferUse(query) => with("saferuse", query),
+            Command::Combo(words) => format!("/combo {}", words.join(" ")),
+            Command::Resources(category) => with("resources", category),
+            Command::Config(_) | Command::AutoReplies(_) | Command::Unknown(_) => return None,
+        })
+    }
 }
 
 /// Moderator settings.
@@ -62,6 +86,13 @@ pub enum ConfigCommand {
     ResourceRemove(usize),
     /// The last changes: who, when, what.
     History,
+    /// `/config listen add|remove <channel>`: start (true) or stop reading a channel.
+    Listen(String, bool),
+    CrisisMode(CrisisMode),
+    /// `None` turns alerts off.
+    AlertChannel(Option<String>),
+    /// Minutes between two crisis replies in one channel.
+    Cooldown(u32),
 }
 
 /// Words that mean "back to the default" in `/config` settings.
@@ -81,6 +112,8 @@ pub fn parse(line: &str) -> Option<Command> {
         "combo" => Command::Combo(args.split_whitespace().map(str::to_string).collect()),
         "resources" => Command::Resources(arg),
         "config" => Command::Config(parse_config(args)),
+        "optout" => Command::AutoReplies(false),
+        "optin" => Command::AutoReplies(true),
         _ if TOPIC_COMMANDS.contains(&name.as_str()) => Command::Topic(name),
         _ => Command::Unknown(name),
     })
@@ -99,6 +132,18 @@ fn parse_config(args: &str) -> ConfigCommand {
         "phrase" | "phrases" => parse_phrase(rest),
         "resource" | "resources" => parse_resource(rest),
         "history" => ConfigCommand::History,
+        "listen" => match rest.split_once(char::is_whitespace) {
+            Some((action, channel)) if action.eq_ignore_ascii_case("add") => {
+                ConfigCommand::Listen(channel.trim().into(), true)
+            }
+            Some((action, channel)) if action.eq_ignore_ascii_case("remove") => {
+                ConfigCommand::Listen(channel.trim().into(), false)
+            }
+            _ => ConfigCommand::Usage,
+        },
+        "crisis" => CrisisMode::parse(rest).map_or(ConfigCommand::Usage, ConfigCommand::CrisisMode),
+        "alert" if !rest.is_empty() => ConfigCommand::AlertChannel(value()),
+        "cooldown" => rest.parse().map_or(ConfigCommand::Usage, ConfigCommand::Cooldown),
         _ => ConfigCommand::Usage,
     }
 }
@@ -203,6 +248,25 @@ mod tests {
     }
 
     #[test]
+    fn information_commands_read_back_as_the_same_command() {
+        for line in [
+            "/help",
+            "/naloxone",
+            "/overdose",
+            "/overdose opioid",
+            "/saferuse china white",
+            "/combo a b c",
+            "/resources naloxone",
+        ] {
+            let command = parse(line).unwrap();
+            assert_eq!(command.to_line().as_deref(), Some(line));
+            assert_eq!(parse(&command.to_line().unwrap()), Some(command));
+        }
+        assert_eq!(parse("/config region us").unwrap().to_line(), None, "settings are never redone by a button");
+        assert_eq!(parse("/optout").unwrap().to_line(), None);
+    }
+
+    #[test]
     fn parses_config() {
         assert_eq!(parse("/config"), Some(Command::Config(ConfigCommand::Usage)));
         assert_eq!(parse("/config region us"), Some(Command::Config(ConfigCommand::Region(Some("us".into())))));
@@ -233,5 +297,14 @@ mod tests {
             Some(Command::Config(ConfigCommand::ResourceEdit(2, pairs(&[("hours", "24/7")]))))
         );
         assert_eq!(parse("/config resource remove x"), Some(Command::Config(ConfigCommand::Usage)));
+        assert_eq!(
+            parse("/config listen add #general"),
+            Some(Command::Config(ConfigCommand::Listen("#general".into(), true)))
+        );
+        assert_eq!(parse("/config crisis Both"), Some(Command::Config(ConfigCommand::CrisisMode(CrisisMode::Both))));
+        assert_eq!(parse("/config crisis loud"), Some(Command::Config(ConfigCommand::Usage)));
+        assert_eq!(parse("/config alert off"), Some(Command::Config(ConfigCommand::AlertChannel(None))));
+        assert_eq!(parse("/config cooldown 10"), Some(Command::Config(ConfigCommand::Cooldown(10))));
+        assert_eq!(parse("/config cooldown soon"), Some(Command::Config(ConfigCommand::Usage)));
     }
 }

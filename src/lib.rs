@@ -4,12 +4,13 @@
 //! [`content`] holds every word the bot says (loaded from `responses/`), [`engine`] turns
 //! commands and chat messages into [`reply::Reply`] values, [`detect`] decides whether a chat
 //! message reads as a crisis, and [`store`] keeps each community's settings. The adapters
-//! ([`console`], [`scan`], and later Discord and Matrix) only translate to and from the engine.
+//! ([`console`], [`scan`], [`discord`], and later Matrix) only translate to and from the engine.
 
 pub mod command;
 pub mod console;
 pub mod content;
 pub mod detect;
+pub mod discord;
 pub mod engine;
 pub mod limits;
 pub mod reply;

@@ -1,7 +1,7 @@
-//! The `harbor` command line: `console`, `scan` and `check`.
+//! The `harbor` command line: `discord`, `console`, `scan` and `check`.
 
 use std::io::{self, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -23,6 +23,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Run the bot on Discord. The token comes from the DISCORD_TOKEN environment variable or
+    /// from --token-file, never from the command line.
+    Discord {
+        /// Keep settings in this directory.
+        #[arg(long, env = "HARBOR_DATA", value_name = "DIR", default_value = "harbor-data")]
+        data: PathBuf,
+        /// Use the content in this directory instead of the built-in responses/.
+        #[arg(long, value_name = "DIR")]
+        responses: Option<PathBuf>,
+        /// Read the bot token from this file (for example a Docker or systemd secret).
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        /// Register the commands in this server only: they appear at once, for trying Harbor
+        /// out. Without it they are registered for every server (which can take a while).
+        #[arg(long, value_name = "SERVER_ID")]
+        guild: Option<u64>,
+        /// Send Discord API calls through this proxy (such as twilight-http-proxy), which then
+        /// does the rate limiting.
+        #[arg(long, env = "DISCORD_PROXY", value_name = "URL")]
+        proxy: Option<String>,
+    },
     /// Run the bot in this terminal: `/commands`, or chat messages to see how it reacts.
     Console {
         /// Keep settings in this directory (without it, settings last until you quit).
@@ -78,6 +99,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Cmd::Discord { data, responses, token_file, guild, proxy } => {
+            let token = token(token_file.as_deref())?;
+            let content = Content::load(&ContentSource::from_option(responses))?;
+            let store = Arc::new(SledStore::open(&data)?);
+            let engine = Arc::new(Engine::new(Arc::new(content), Arc::clone(&store) as Arc<dyn Store>));
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            let options = harbor::discord::Options { token, guild, proxy };
+            let result = runtime.block_on(harbor::discord::run(engine, options, stop_signal()));
+            store.flush()?;
+            result?;
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Console { data, responses, moderator, community } => {
             let content = Content::load(&ContentSource::from_option(responses))?;
             let store: Arc<dyn Store> = match data {
@@ -86,7 +119,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let engine = Engine::new(Arc::new(content), store);
             let interactive = io::stdin().is_terminal();
-            let ctx = Context { community: &community, moderator, actor: "console" };
+            let ctx = Context { community: &community, moderator, actor: "console", user: "console" };
             harbor::console::run(&engine, ctx, io::stdin().lock(), &mut io::stdout().lock(), interactive)
                 .context("console input or output failed")?;
             Ok(ExitCode::SUCCESS)
@@ -135,5 +168,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+    }
+}
+
+/// The bot token: DISCORD_TOKEN, or the first line of `file`. Never a command-line argument,
+/// where other users of the machine could read it, and never logged.
+fn token(file: Option<&Path>) -> anyhow::Result<String> {
+    let token = match file {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+        None => std::env::var("DISCORD_TOKEN").unwrap_or_default(),
+    };
+    let token = token.trim();
+    if token.is_empty() {
+        anyhow::bail!(
+            "no bot token: set DISCORD_TOKEN or pass --token-file FILE (the token is on the developer portal, \
+             your application → Bot → Reset Token)"
+        );
+    }
+    Ok(token.to_string())
+}
+
+/// Completes on Ctrl-C or SIGTERM (what `docker stop` sends).
+async fn stop_signal() {
+    #[cfg(unix)]
+    if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        return;
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }

@@ -1,16 +1,17 @@
 //! Every command and the automatic crisis reply, through the platform-neutral engine.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use harbor::command::TOPIC_COMMANDS;
 use harbor::content::Content;
-use harbor::engine::{Context, Engine};
+use harbor::engine::{Context, Crisis, Engine, Place};
 use harbor::limits;
 use harbor::reply::Reply;
 use harbor::store::MemoryStore;
 
-const MEMBER: Context<'static> = Context { community: "c", moderator: false, actor: "member" };
-const MODERATOR: Context<'static> = Context { community: "c", moderator: true, actor: "mod-sam" };
+const MEMBER: Context<'static> = Context { community: "c", moderator: false, actor: "member", user: "member" };
+const MODERATOR: Context<'static> = Context { community: "c", moderator: true, actor: "mod-sam", user: "mod-sam" };
 
 fn engine() -> Engine {
     Engine::new(Arc::new(Content::embedded()), Arc::new(MemoryStore::default()))
@@ -18,6 +19,16 @@ fn engine() -> Engine {
 
 fn ask(engine: &Engine, ctx: Context<'_>, line: &str) -> Reply {
     engine.line(ctx, line).unwrap_or_else(|| panic!("{line:?} got no reply"))
+}
+
+/// A chat message in a direct conversation (always read, never on cooldown).
+fn chat(engine: &Engine, ctx: Context<'_>, text: &str) -> Option<Reply> {
+    engine.message(ctx, Place::Direct, text, Instant::now()).and_then(|crisis| crisis.reply)
+}
+
+/// A chat message in channel `id` of community "c", `after` the start of the test.
+fn in_channel(engine: &Engine, ctx: Context<'_>, id: &str, text: &str, at: Instant) -> Option<Crisis> {
+    engine.message(ctx, Place::Channel { id, link: "https://chat.example/c/1/99" }, text, at)
 }
 
 /// The reply's text without markdown emphasis, for reading what a person sees.
@@ -45,7 +56,7 @@ fn overdose_replies_begin_with_the_action_and_the_communitys_number() {
     for kind in ["", " opioid", " stimulant", " mixed", " something else"] {
         let unset = ask(
             &engine,
-            Context { community: "unset", moderator: false, actor: "member" },
+            Context { community: "unset", moderator: false, actor: "member", user: "member" },
             &format!("/overdose{kind}"),
         );
         let body = plain(&unset.body);
@@ -56,7 +67,7 @@ fn overdose_replies_begin_with_the_action_and_the_communitys_number() {
         assert!(unset.footer.unwrap().contains("/config region"), "moderators are told how to set theirs");
 
         for (region, number) in [("us", "911"), ("gb", "999"), ("au", "000"), ("nz", "111")] {
-            let ctx = Context { community: region, moderator: true, actor: "mod" };
+            let ctx = Context { community: region, moderator: true, actor: "mod", user: "mod" };
             ask(&engine, ctx, &format!("/config region {region}"));
             let reply = ask(&engine, ctx, &format!("/overdose{kind}"));
             assert!(
@@ -311,14 +322,14 @@ fn oversize_overrides_are_refused_and_change_nothing() {
 #[test]
 fn crisis_messages_get_the_quiet_reply_with_steps_behind_a_button() {
     let engine = engine();
-    let reply = engine.message(MEMBER, "my friend is not breathing").expect("a crisis reply");
+    let reply = chat(&engine, MEMBER, "my friend is not breathing").expect("a crisis reply");
     assert!(reply.title.is_empty() && !reply.ephemeral);
     assert!(plain(&reply.body).starts_with("Call your local emergency number"), "{}", reply.body);
     let more = reply.more.unwrap();
     assert_eq!(more.label, "Show overdose steps");
     assert!(more.sections.iter().any(|s| s.body.to_lowercase().contains("naloxone")));
 
-    let concern = engine.message(MEMBER, "i think i took too much").expect("a gentle reply");
+    let concern = chat(&engine, MEMBER, "i think i took too much").expect("a gentle reply");
     assert!(concern.body.contains("stay with them"), "{}", concern.body);
 }
 
@@ -331,7 +342,7 @@ fn ordinary_and_figurative_messages_get_no_reply() {
         "anyone around tonight?",
         "this beat is killing me",
     ] {
-        assert_eq!(engine.message(MEMBER, text), None, "{text}");
+        assert_eq!(chat(&engine, MEMBER, text), None, "{text}");
     }
 }
 
@@ -372,12 +383,12 @@ fn every_reply_fits_discord_limits_everywhere() {
     regions.extend(content.regions().iter().map(|r| Some(r.code.as_str())));
     for region in regions {
         let community = region.unwrap_or("none");
-        let ctx = Context { community, moderator: true, actor: "mod" };
+        let ctx = Context { community, moderator: true, actor: "mod", user: "mod" };
         if let Some(code) = region {
             ask(&engine, ctx, &format!("/config region {code}"));
         }
         let mut replies: Vec<(String, Reply)> = lines.iter().map(|l| (l.clone(), ask(&engine, ctx, l))).collect();
-        replies.push(("crisis".into(), engine.message(ctx, "he's not breathing").unwrap()));
+        replies.push(("crisis".into(), chat(&engine, ctx, "he's not breathing").unwrap()));
         for (line, reply) in replies {
             let at = format!("{line} in {community}");
             assert!(limits::len(&reply.title) <= limits::TITLE, "{at}: title");
@@ -398,14 +409,14 @@ fn every_reply_fits_discord_limits_everywhere() {
 #[test]
 fn moderators_add_test_list_and_remove_crisis_phrases() {
     let engine = engine();
-    let other = Context { community: "other", moderator: false, actor: "member" };
-    assert_eq!(engine.message(MEMBER, "man down in the back room"), None, "not a built-in phrase");
+    let other = Context { community: "other", moderator: false, actor: "member", user: "member" };
+    assert_eq!(chat(&engine, MEMBER, "man down in the back room"), None, "not a built-in phrase");
 
     let added = ask(&engine, MODERATOR, "/config phrase add emergency man down");
     assert!(added.body.starts_with("Added as phrase 1 (`custom.1`)"), "{}", added.body);
-    let reply = engine.message(MEMBER, "MAN DOWN in the back room").expect("the community's phrase fires");
+    let reply = chat(&engine, MEMBER, "MAN DOWN in the back room").expect("the community's phrase fires");
     assert!(reply.body.replace("**", "").starts_with("Call"), "{}", reply.body);
-    assert_eq!(engine.message(other, "man down in the back room"), None, "other communities are unaffected");
+    assert_eq!(chat(&engine, other, "man down in the back room"), None, "other communities are unaffected");
 
     let test = ask(&engine, MODERATOR, "/config phrase test man down lol").body;
     assert!(test.contains("**Level:** none") && test.contains("custom.1") && test.contains("guard.laughing"), "{test}");
@@ -417,7 +428,7 @@ fn moderators_add_test_list_and_remove_crisis_phrases() {
     );
 
     assert!(ask(&engine, MODERATOR, "/config phrase remove 1").body.contains("Removed phrase 1"));
-    assert_eq!(engine.message(MEMBER, "man down in the back room"), None, "removed phrases stop firing");
+    assert_eq!(chat(&engine, MEMBER, "man down in the back room"), None, "removed phrases stop firing");
     assert!(ask(&engine, MODERATOR, "/config phrase remove 5").body.contains("no phrase 5"));
 }
 
@@ -543,4 +554,90 @@ fn moderators_preview_a_response_before_saving_it() {
     // Short as typed, over the limit once "{region}" reads "United Kingdom".
     let too_long = ask(&engine, MODERATOR, &format!("/config response preview naloxone {}", "{region} ".repeat(150)));
     assert!(too_long.body.contains("Nothing was saved"), "{}", too_long.body);
+}
+
+#[test]
+fn crisis_replies_come_only_in_listening_channels_and_not_twice_during_one_crisis() {
+    let engine = engine();
+    let start = Instant::now();
+    let minutes = |m: u64| start + Duration::from_secs(m * 60);
+    assert_eq!(in_channel(&engine, MEMBER, "3001", "he's not breathing", start), None, "no channel chosen yet");
+    let added = ask(&engine, MODERATOR, "/config listen add <#3001>").body;
+    assert!(added.contains("<#3001>"), "{added}");
+
+    assert_eq!(in_channel(&engine, MEMBER, "3002", "he's not breathing", start), None, "another channel");
+    let first = in_channel(&engine, MEMBER, "3001", "i think she took too much", start).expect("a concern reply");
+    assert!(first.reply.unwrap().body.contains("stay with them"));
+    assert_eq!(in_channel(&engine, MEMBER, "3001", "she took way too much", minutes(1)), None, "cooldown");
+    let worse = in_channel(&engine, MEMBER, "3001", "she's not breathing", minutes(2)).expect("escalation is answered");
+    assert!(plain(&worse.reply.unwrap().body).starts_with("Call"));
+    assert_eq!(in_channel(&engine, MEMBER, "3001", "she's turning blue", minutes(3)), None, "same emergency");
+    assert!(in_channel(&engine, MEMBER, "3001", "he's turning blue", minutes(8)).is_some(), "after five minutes");
+
+    ask(&engine, MODERATOR, "/config cooldown 0");
+    assert!(in_channel(&engine, MEMBER, "3001", "he's turning blue", minutes(8)).is_some(), "no cooldown");
+    assert!(ask(&engine, MODERATOR, "/config listen remove 3001").body.contains("no longer reads <#3001>"));
+    assert_eq!(in_channel(&engine, MEMBER, "3001", "he's turning blue", minutes(20)), None, "removed");
+}
+
+#[test]
+fn alerts_carry_the_level_and_a_link_never_the_message() {
+    let engine = engine();
+    ask(&engine, MODERATOR, "/config listen add 3001");
+    let mode = ask(&engine, MODERATOR, "/config crisis both").body;
+    assert!(mode.contains("Alerts need a channel"), "{mode}");
+    let no_channel = in_channel(&engine, MEMBER, "3001", "he's not breathing", Instant::now()).unwrap();
+    assert!(no_channel.reply.is_some() && no_channel.alert.is_none());
+
+    ask(&engine, MODERATOR, "/config alert #mods");
+    ask(&engine, MODERATOR, "/config cooldown 0");
+    let both = in_channel(&engine, MEMBER, "3001", "my roommate xyzzy is not breathing", Instant::now()).unwrap();
+    let alert = both.alert.expect("an alert");
+    assert_eq!(alert.channel, "mods");
+    assert!(alert.body.contains("emergency") && alert.body.contains("https://chat.example/c/1/99"), "{}", alert.body);
+    assert!(!alert.body.contains("xyzzy") && !alert.body.contains("breathing"), "{}", alert.body);
+    assert!(both.reply.is_some());
+
+    ask(&engine, MODERATOR, "/config crisis alert");
+    let alert_only = in_channel(&engine, MEMBER, "3001", "he's not breathing", Instant::now()).unwrap();
+    assert!(alert_only.reply.is_none() && alert_only.alert.is_some());
+    ask(&engine, MODERATOR, "/config crisis off");
+    assert_eq!(in_channel(&engine, MEMBER, "3001", "he's not breathing", Instant::now()), None);
+}
+
+#[test]
+fn members_can_opt_out_of_automatic_replies_and_back_in() {
+    let engine = engine();
+    let other = Context { user: "someone-else", actor: "someone-else", ..MEMBER };
+    ask(&engine, MODERATOR, "/config listen add 3001");
+    ask(&engine, MODERATOR, "/config cooldown 0");
+    assert!(ask(&engine, MEMBER, "/optout").body.contains("won't reply on its own"));
+    assert_eq!(in_channel(&engine, MEMBER, "3001", "he's not breathing", Instant::now()), None);
+    assert_eq!(chat(&engine, MEMBER, "he's not breathing"), None, "direct conversations too");
+    assert!(in_channel(&engine, other, "3001", "he's not breathing", Instant::now()).is_some(), "others still");
+    assert_eq!(ask(&engine, MEMBER, "/naloxone").title, engine.content().topic("naloxone").unwrap().title);
+    assert!(!ask(&engine, MODERATOR, "/config history").body.contains("won't reply"), "a member's own choice");
+
+    ask(&engine, MEMBER, "/optin");
+    assert!(in_channel(&engine, MEMBER, "3001", "he's not breathing", Instant::now()).is_some());
+}
+
+#[test]
+fn bad_listening_settings_are_refused_and_change_nothing() {
+    let engine = engine();
+    let before = ask(&engine, MODERATOR, "/config show").body;
+    for (line, expected) in [
+        ("/config listen add two words", "isn't a channel"),
+        ("/config listen add <@&42>", "isn't a channel"),
+        ("/config listen remove 3001", "isn't listening in <#3001>"),
+        ("/config alert #a b", "isn't a channel"),
+        ("/config cooldown 5000", "0 to 1440 minutes"),
+        ("/config crisis loud", "Moderator settings"),
+    ] {
+        let reply = ask(&engine, MODERATOR, line).body;
+        assert!(reply.contains(expected), "{line}: {reply}");
+    }
+    assert!(ask(&engine, MEMBER, "/config listen add 3001").body.contains("Only moderators"));
+    assert_eq!(ask(&engine, MODERATOR, "/config show").body, before);
+    assert!(before.contains("**Listening in:** —") && before.contains("**Crisis mode:** reply"), "{before}");
 }

@@ -62,7 +62,7 @@ messages! {
     UnknownCategory = "unknown_category" ["input", "categories"];
     NotModerator = "not_moderator" [];
     ConfigUsage = "config_usage" [];
-    ConfigShow = "config_show" ["region_code", "overrides"];
+    ConfigShow = "config_show" ["region_code", "overrides", "channels", "mode", "alert", "cooldown"];
     ConfigRegionSet = "config_region_set" [];
     ConfigRegionCleared = "config_region_cleared" [];
     UnknownRegion = "unknown_region" ["input", "regions"];
@@ -95,6 +95,20 @@ messages! {
     HistoryList = "history_list" ["changes"];
     HistoryNone = "history_none" [];
     ResponsePreviewNote = "response_preview_note" ["id"];
+    CrisisAlert = "crisis_alert" ["level", "link"];
+    OptedOut = "opted_out" [];
+    OptedIn = "opted_in" [];
+    ConfigListenAdded = "config_listen_added" ["channel"];
+    ConfigListenRemoved = "config_listen_removed" ["channel"];
+    ListenNotListed = "listen_not_listed" ["channel"];
+    ListenTooMany = "listen_too_many" ["max"];
+    InvalidChannel = "invalid_channel" ["input"];
+    ConfigCrisisMode = "config_crisis_mode" ["mode"];
+    AlertNeedsChannel = "alert_needs_channel" [];
+    ConfigAlertSet = "config_alert_set" ["channel"];
+    ConfigAlertCleared = "config_alert_cleared" [];
+    ConfigCooldownSet = "config_cooldown_set" ["minutes"];
+    InvalidCooldown = "invalid_cooldown" ["max"];
 }
 
 /// Placeholders every text may use.

@@ -6,7 +6,7 @@
 mod memory;
 mod sled_store;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +32,61 @@ pub struct Settings {
     pub resources: Vec<Resource>,
     /// The last [`MAX_HISTORY`] changes, oldest first.
     pub history: Vec<Change>,
+    /// Channels whose messages are read for crisis words; none until moderators choose.
+    pub listen: BTreeSet<String>,
+    /// What happens when a message in a listening channel reads as a crisis.
+    pub crisis_mode: CrisisMode,
+    /// Where moderator alerts go: a channel id.
+    pub alert_channel: Option<String>,
+    /// Minutes between two crisis replies in one channel; `None` is [`DEFAULT_COOLDOWN_MINUTES`].
+    pub cooldown: Option<u32>,
+    /// Members who asked Harbor not to reply to their messages on its own (platform user ids).
+    pub opted_out: BTreeSet<String>,
+}
+
+/// Minutes a channel waits between two crisis replies unless moderators choose otherwise:
+/// long enough not to repeat itself during one emergency.
+pub const DEFAULT_COOLDOWN_MINUTES: u32 = 5;
+
+/// What Harbor does when a message in a listening channel reads as a crisis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CrisisMode {
+    /// Nothing: the channels are not read.
+    Off,
+    /// A quiet reply under the message.
+    #[default]
+    Reply,
+    /// Only a note to the moderators' alert channel.
+    Alert,
+    /// The reply and the alert.
+    Both,
+}
+
+impl CrisisMode {
+    pub const ALL: [CrisisMode; 4] = [CrisisMode::Off, CrisisMode::Reply, CrisisMode::Alert, CrisisMode::Both];
+
+    /// The word moderators type for it.
+    pub fn id(self) -> &'static str {
+        match self {
+            CrisisMode::Off => "off",
+            CrisisMode::Reply => "reply",
+            CrisisMode::Alert => "alert",
+            CrisisMode::Both => "both",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<CrisisMode> {
+        CrisisMode::ALL.into_iter().find(|m| m.id().eq_ignore_ascii_case(word.trim()))
+    }
+
+    pub fn replies(self) -> bool {
+        matches!(self, CrisisMode::Reply | CrisisMode::Both)
+    }
+
+    pub fn alerts(self) -> bool {
+        matches!(self, CrisisMode::Alert | CrisisMode::Both)
+    }
 }
 
 /// How many changes a community's history keeps.
@@ -47,6 +102,10 @@ pub struct Change {
 }
 
 impl Settings {
+    pub fn cooldown_minutes(&self) -> u32 {
+        self.cooldown.unwrap_or(DEFAULT_COOLDOWN_MINUTES)
+    }
+
     /// Records a change, keeping only the last [`MAX_HISTORY`].
     pub fn record(&mut self, change: Change) {
         self.history.push(change);
@@ -72,6 +131,11 @@ pub trait Store: Send + Sync {
     /// Applies `change` to a community's settings atomically and returns the result.
     /// `change` may be called more than once if another writer got there first.
     fn update(&self, community: &str, change: &mut dyn FnMut(&mut Settings)) -> Result<Settings, StoreError>;
+
+    /// Writes anything still buffered to disk; called once more on shutdown.
+    fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,10 @@ impl Store for SledStore {
             }
         }
     }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(backend)
+    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! Adapters (console, Discord, Matrix) build a [`Context`] and a [`Command`], call the engine,
 //! and render the [`Reply`]. Everything a user can see is decided here, so it is tested here.
 
+mod crisis;
+
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use regex::Regex;
 
@@ -14,10 +16,12 @@ use crate::content::{
     Category, Content, MAX_ECHO, MAX_EMERGENCY_LEN, MAX_IDS, MAX_LIST, Msg, Region, Resource, Substance, Topic,
     combo_details, resource, resource_lines, sources_section, text, voice,
 };
-use crate::detect::{CustomPhrase, Detector, Level, MAX_PHRASE_LEN, MAX_PHRASES};
+use crate::detect::{CustomPhrase, Detector, MAX_PHRASE_LEN, MAX_PHRASES};
 use crate::limits;
 use crate::reply::{More, Reply, Section};
 use crate::store::{Change, Settings, Store};
+
+pub use crisis::{Alert, Crisis, Place};
 
 /// The most substances one `/combo` compares (15 pairs, one line each).
 pub const MAX_COMBO: usize = 6;
@@ -36,6 +40,8 @@ pub struct Context<'a> {
     pub moderator: bool,
     /// Who is asking, as the audit history names them (a user name or id, "console").
     pub actor: &'a str,
+    /// The person's stable id on the platform (what an opt-out is kept under).
+    pub user: &'a str,
 }
 
 pub struct Engine {
@@ -43,6 +49,8 @@ pub struct Engine {
     store: Arc<dyn Store>,
     /// Each community's detector, compiled from its phrases and kept while they stay the same.
     detectors: Mutex<HashMap<String, (Vec<CustomPhrase>, Detector)>>,
+    /// When each channel last got a crisis reply, and at what level (kept in memory only).
+    cooldowns: crisis::Cooldowns,
 }
 
 /// A community's settings resolved against the content: what `{emergency}` and `{region}` read.
@@ -74,14 +82,14 @@ impl View<'_> {
 
 impl Engine {
     pub fn new(content: Arc<Content>, store: Arc<dyn Store>) -> Engine {
-        Engine { content, store, detectors: Mutex::default() }
+        Engine { content, store, detectors: Mutex::default(), cooldowns: crisis::Cooldowns::default() }
     }
 
     pub fn content(&self) -> &Content {
         &self.content
     }
 
-    /// One line typed in a text-only chat (console, Matrix): a `/command`, or a chat message
+    /// One line typed in a direct conversation (the console): a `/command`, or a chat message
     /// answered only if it reads as a crisis.
     pub fn line(&self, ctx: Context<'_>, line: &str) -> Option<Reply> {
         if limits::len(line) > limits::MESSAGE {
@@ -92,7 +100,7 @@ impl Engine {
         }
         match command::parse(line) {
             Some(cmd) => Some(self.command(ctx, &cmd)),
-            None => self.message(ctx, line),
+            None => self.message(ctx, Place::Direct, line, Instant::now()).and_then(|crisis| crisis.reply),
         }
     }
 
@@ -114,31 +122,13 @@ impl Engine {
             },
             Command::Combo(words) => self.combo(&view, words),
             Command::Resources(category) => self.resources(&view, category.as_deref()),
+            Command::AutoReplies(on) => self.auto_replies(ctx, &view, *on),
             Command::Config(_) if !ctx.moderator => Reply::notice(view.fill(self.msg(Msg::NotModerator))),
             Command::Config(config) => self.config(ctx, &view, config),
             Command::Unknown(name) => {
                 Reply::notice(view.fill_with(self.msg(Msg::UnknownCommand), &[("command", &echo(name))]))
             }
         }
-    }
-
-    /// Reads a chat message in a listening channel; a quiet reply if it reads as a crisis.
-    /// The text is neither stored nor logged: only the level and rule ids are.
-    pub fn message(&self, ctx: Context<'_>, text: &str) -> Option<Reply> {
-        let view = self.view(ctx);
-        let detection = self.detector(ctx.community, &view.settings.phrases).scan(text);
-        tracing::debug!(level = %detection.level, rules = ?detection.rules, guards = ?detection.guards, "message scanned");
-        let body = match detection.level {
-            Level::None => return None,
-            Level::Concern => Msg::CrisisConcern,
-            Level::Emergency => Msg::CrisisEmergency,
-        };
-        let steps = self.content.topic("overdose").map_or_else(Vec::new, |t| self.sections(&view, t));
-        Some(Reply {
-            body: view.fill(self.msg(body)),
-            more: Some(More { label: self.msg(Msg::CrisisButton).to_string(), sections: steps }),
-            ..Reply::default()
-        })
     }
 
     /// The detector for a community's phrases: the shared built-in one when it has none,
@@ -395,6 +385,10 @@ impl Engine {
             ConfigCommand::ResourceAdd(fields) => self.add_resource(ctx, view, fields),
             ConfigCommand::ResourceEdit(n, fields) => self.edit_resource(ctx, view, *n, fields),
             ConfigCommand::ResourceRemove(n) => self.remove_resource(ctx, view, *n),
+            ConfigCommand::Listen(channel, on) => self.set_listening(ctx, view, channel, *on),
+            ConfigCommand::CrisisMode(mode) => self.set_crisis_mode(ctx, view, *mode),
+            ConfigCommand::AlertChannel(channel) => self.set_alert_channel(ctx, view, channel.as_deref()),
+            ConfigCommand::Cooldown(minutes) => self.set_cooldown(ctx, view, *minutes),
         };
         Reply::notice(result.unwrap_or_else(|message| message))
     }
@@ -403,7 +397,21 @@ impl Engine {
         let code = view.region.map_or("—", |r| r.code.as_str());
         let overrides: Vec<&str> = view.settings.overrides.keys().map(String::as_str).collect();
         let overrides = if overrides.is_empty() { "—".to_string() } else { overrides.join(", ") };
-        view.fill_with(self.msg(Msg::ConfigShow), &[("region_code", code), ("overrides", &overrides)])
+        let s = &view.settings;
+        let channels: Vec<String> = s.listen.iter().map(|c| crisis::channel_label(c)).collect();
+        let channels = if channels.is_empty() { "—".to_string() } else { channels.join(", ") };
+        let alert = s.alert_channel.as_deref().map_or_else(|| "—".to_string(), crisis::channel_label);
+        view.fill_with(
+            self.msg(Msg::ConfigShow),
+            &[
+                ("region_code", code),
+                ("overrides", &overrides),
+                ("channels", &channels),
+                ("mode", s.crisis_mode.id()),
+                ("alert", &alert),
+                ("cooldown", &s.cooldown_minutes().to_string()),
+            ],
+        )
     }
 
     /// Saves a change and describes the result in the new settings' terms; `Err` holds the

@@ -1,0 +1,127 @@
+//! `harbor discord`: the engine on Discord, through serenity and poise. Commands come from
+//! [`commands`], gateway events from [`events`], and every reply is drawn by [`render`].
+
+mod commands;
+mod events;
+mod render;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::bail;
+use serenity::all::{ApplicationFlags, ClientBuilder, GatewayError, GatewayIntents, GuildId, HttpBuilder};
+
+use crate::engine::Engine;
+
+pub use commands::DIRECT;
+pub use render::MORE;
+
+/// What every command and event handler shares.
+pub struct Data {
+    engine: Arc<Engine>,
+}
+
+type Error = anyhow::Error;
+type Ctx<'a> = poise::Context<'a, Data, Error>;
+
+/// How to reach Discord.
+pub struct Options {
+    /// The bot token: from the environment or a file, never the command line.
+    pub token: String,
+    /// Register the commands in this server only (instant, for trying Harbor out); without it
+    /// they are registered globally.
+    pub guild: Option<u64>,
+    /// Send REST calls to this Discord API proxy (such as twilight-http-proxy) instead of
+    /// discord.com; the proxy does the rate limiting. Tests use it to reach a fake Discord.
+    pub proxy: Option<String>,
+}
+
+/// Runs the bot until Discord ends the session for good or `shutdown` completes; then closes
+/// the gateway.
+pub async fn run(engine: Arc<Engine>, options: Options, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let mut http = HttpBuilder::new(&options.token);
+    if let Some(proxy) = &options.proxy {
+        http = http.proxy(proxy).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let app = match http.get_current_application_info().await {
+        Ok(app) => app,
+        Err(serenity::Error::Http(e)) if e.status_code().is_some_and(|s| s.as_u16() == 401) => {
+            bail!(
+                "Discord refused the token (401 Unauthorized). Copy the bot token again from the developer portal (Bot → Reset Token)."
+            )
+        }
+        Err(e) => bail!("cannot reach Discord to start: {e}"),
+    };
+    http.set_application_id(app.id);
+    let content = ApplicationFlags::GATEWAY_MESSAGE_CONTENT | ApplicationFlags::GATEWAY_MESSAGE_CONTENT_LIMITED;
+    let mut intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES;
+    if app.flags.is_some_and(|flags| flags.intersects(content)) {
+        intents |= GatewayIntents::MESSAGE_CONTENT;
+    } else {
+        tracing::warn!(
+            "the Message Content intent is off, so Harbor cannot read messages for crisis words (commands still \
+             work). Turn it on in the developer portal: your application → Bot → Privileged Gateway Intents → \
+             Message Content Intent, then restart Harbor."
+        );
+    }
+
+    let topics = Arc::clone(&engine);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(|id| topics.content().topic(id).map(|t| t.title.clone())),
+            allowed_mentions: Some(render::no_pings()),
+            event_handler: |framework, event| {
+                Box::pin(events::handle(framework.serenity_context, event, framework.user_data))
+            },
+            on_error: |error| Box::pin(on_error(error)),
+            initialize_owners: false,
+            ..Default::default()
+        })
+        .setup(move |discord, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match options.guild {
+                    Some(guild) => poise::builtins::register_in_guild(discord, commands, GuildId::new(guild)).await?,
+                    None => poise::builtins::register_globally(discord, commands).await?,
+                }
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+                Ok(Data { engine })
+            })
+        })
+        .build();
+    let mut client = ClientBuilder::new_with_http(http, intents).framework(framework).await?;
+    let shards = Arc::clone(&client.shard_manager);
+    tokio::select! {
+        result = client.start_autosharded() => match result {
+            Ok(()) => Ok(()),
+            Err(serenity::Error::Gateway(GatewayError::InvalidAuthentication)) => {
+                bail!("Discord closed the connection because the token is invalid (4004). Copy the bot token again from the developer portal.")
+            }
+            Err(serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents)) => {
+                bail!("Discord refused the intents Harbor asked for (4014). Turn on the Message Content intent in the developer portal (Bot → Privileged Gateway Intents).")
+            }
+            Err(e) => Err(e.into()),
+        },
+        () = shutdown => {
+            tracing::info!("stopping: closing the gateway");
+            shards.shutdown_all().await;
+            Ok(())
+        }
+    }
+}
+
+/// A command that failed is logged (without its arguments, which may be someone's words)
+/// and the person gets a short answer instead of "The application did not respond".
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, error = %error, "a command failed");
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!(error = %e, "handling an error failed");
+            }
+        }
+    }
+}

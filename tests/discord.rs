@@ -1,0 +1,434 @@
+//! `harbor discord` end to end: the real bot (serenity + poise) against a fake Discord on
+//! 127.0.0.1. Every test ends by checking that nothing the bot sent could ping anyone.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::fake_discord::{
+    CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, Request, autocomplete, button, message_create,
+    slash_command,
+};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use harbor::content::Content;
+use harbor::engine::Engine;
+use harbor::store::{SledStore, Store};
+
+const WAIT: Duration = Duration::from_secs(20);
+/// How long a test waits to be sure the bot stays silent.
+const QUIET: Duration = Duration::from_millis(500);
+/// The second text channel of the default guild: Harbor is never told to listen there.
+const OTHER_CHANNEL: u64 = CHANNEL_ID + 1;
+
+/// A running bot and the fake it talks to.
+struct Bot {
+    fake: FakeDiscord,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+    data: tempfile::TempDir,
+}
+
+impl Bot {
+    async fn start(options: FakeOptions) -> Bot {
+        Bot::start_with(options, tempfile::tempdir().unwrap(), Some(GUILD_ID)).await
+    }
+
+    async fn start_with(options: FakeOptions, data: tempfile::TempDir, guild: Option<u64>) -> Bot {
+        let fake = FakeDiscord::start(options).await;
+        let store: Arc<dyn Store> = Arc::new(open_store(data.path()).await);
+        let engine = Arc::new(Engine::new(Arc::new(Content::embedded()), store));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let options = harbor::discord::Options { token: "fake-token".into(), guild, proxy: Some(fake.api_url()) };
+        let task = tokio::spawn(harbor::discord::run(engine, options, async {
+            let _ = stopped.await;
+        }));
+        fake.identified(WAIT).await;
+        // Commands are registered once the bot is ready; after that it answers.
+        fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT).await;
+        Bot { fake, stop: Some(stop), task, data }
+    }
+
+    /// Stops the bot as Ctrl-C would and hands back its data directory.
+    async fn stop(mut self) -> tempfile::TempDir {
+        assert_no_pings(&self.fake.requests());
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(WAIT, &mut self.task).await.expect("the bot stops").expect("no panic");
+        result.expect("the bot stops cleanly");
+        self.data
+    }
+
+    /// Runs a slash command and returns the callback body Harbor answered with.
+    async fn command(&self, member: &Member, name: &str, options: Value) -> Value {
+        self.command_in(CHANNEL_ID, member, name, options).await
+    }
+
+    async fn command_in(&self, channel: u64, member: &Member, name: &str, options: Value) -> Value {
+        let event = slash_command(GUILD_ID, channel, member, name, options);
+        self.answer_to(event).await
+    }
+
+    async fn answer_to(&self, event: Value) -> Value {
+        let id = event["id"].as_str().expect("interaction id").to_string();
+        self.fake.send_event("INTERACTION_CREATE", event).await;
+        let callback = format!("/interactions/{id}/");
+        self.fake.wait_request(|r| r.method == "POST" && r.path.contains(&callback), WAIT).await.body
+    }
+
+    /// Harbor's posts in a channel so far.
+    fn posts(&self, channel: u64) -> Vec<Value> {
+        self.fake.requests().into_iter().filter(|r| is_post_in(r, channel)).map(|r| r.body).collect()
+    }
+
+    /// Waits for Harbor's `n`-th post in a channel (from 1) and returns it.
+    async fn post(&self, channel: u64, n: usize) -> Value {
+        let posts = self.fake.wait_requests(|r| is_post_in(r, channel), n, WAIT).await;
+        posts[n - 1].body.clone()
+    }
+
+    /// A chat message Harbor answers in its channel: the answer.
+    async fn chat_answered(&self, channel: u64, author: &Member, text: &str) -> Value {
+        let before = self.posts(channel).len();
+        self.fake.send_event("MESSAGE_CREATE", message_create(GUILD_ID, channel, author.user_id, text)).await;
+        self.post(channel, before + 1).await
+    }
+
+    /// A chat message Harbor leaves alone: no post in its channel within half a second, ages
+    /// on loopback.
+    async fn chat_unanswered(&self, channel: u64, author: &Member, text: &str) {
+        let before = self.posts(channel).len();
+        self.fake.send_event("MESSAGE_CREATE", message_create(GUILD_ID, channel, author.user_id, text)).await;
+        tokio::time::sleep(QUIET).await;
+        assert_eq!(self.posts(channel).len(), before, "no answer to {text:?} in {channel}");
+    }
+}
+
+/// The store in `dir`, once a bot stopped a moment ago has let go of it (its gateway tasks end
+/// just after it returns).
+async fn open_store(dir: &std::path::Path) -> SledStore {
+    for _ in 0..50 {
+        if let Ok(store) = SledStore::open(dir) {
+            return store;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    SledStore::open(dir).expect("the store opens")
+}
+
+fn is_post_in(request: &Request, channel: u64) -> bool {
+    request.method == "POST" && request.path.ends_with(&format!("/channels/{channel}/messages"))
+}
+
+/// The bot's command registration (a PUT of the whole list).
+fn registration(bot: &Bot) -> Request {
+    bot.fake.requests().into_iter().find(|r| r.method == "PUT" && r.path.ends_with("/commands")).expect("registered")
+}
+
+/// Every body the bot sent: allowed mentions present, parsing nothing, naming nobody.
+fn assert_no_pings(requests: &[Request]) {
+    for r in requests.iter().filter(|r| matches!(r.method.as_str(), "POST" | "PATCH")) {
+        let body = &r.body;
+        let Some(data) =
+            body.get("data").or(Some(body)).filter(|d| d.get("embeds").is_some() || d.get("content").is_some())
+        else {
+            continue;
+        };
+        let mentions = &data["allowed_mentions"];
+        assert!(mentions.is_object(), "{} {} has no allowed_mentions: {body}", r.method, r.path);
+        assert_eq!(mentions["parse"], json!([]), "{} {}: {body}", r.method, r.path);
+        for list in ["users", "roles"] {
+            assert!(mentions[list].as_array().is_none_or(Vec::is_empty), "{} {}: {body}", r.method, r.path);
+        }
+        assert_ne!(mentions["replied_user"], json!(true), "{} {}: {body}", r.method, r.path);
+    }
+}
+
+/// The first embed of an interaction answer (type 4).
+fn embed(answer: &Value) -> &Value {
+    assert_eq!(answer["type"], 4, "a message answer: {answer}");
+    &answer["data"]["embeds"][0]
+}
+
+fn ephemeral(answer: &Value) -> bool {
+    answer["data"]["flags"].as_u64().is_some_and(|f| f & 64 != 0)
+}
+
+fn button_id(data: &Value) -> Option<&str> {
+    data["components"][0]["components"][0]["custom_id"].as_str()
+}
+
+fn sub(name: &str, options: Value) -> Value {
+    json!([{ "name": name, "type": 1, "options": options }])
+}
+
+fn group(name: &str, sub_name: &str, options: Value) -> Value {
+    json!([{ "name": name, "type": 2, "options": sub(sub_name, options) }])
+}
+
+fn string(name: &str, value: &str) -> Value {
+    json!({ "name": name, "type": 3, "value": value })
+}
+
+/// A fixed choice: poise sends choices as integers, their index in the list.
+fn choice(name: &str, index: u64) -> Value {
+    json!({ "name": name, "type": 4, "value": index })
+}
+
+/// `/config listen add` with the channel resolved, as Discord sends a channel option.
+fn listen_add(channel: u64) -> Value {
+    let mut event = slash_command(
+        GUILD_ID,
+        CHANNEL_ID,
+        &Member::moderator(),
+        "config",
+        group("listen", "add", json!([{ "name": "channel", "type": 7, "value": channel.to_string() }])),
+    );
+    event["data"]["resolved"] = json!({ "channels": { channel.to_string(): {
+        "id": channel.to_string(), "name": "chat", "type": 0, "permissions": "0"
+    }}});
+    event
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registers_every_command_with_its_options_and_moderator_permissions() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let identify = bot.fake.identified(WAIT).await;
+    let intents = identify["intents"].as_u64().unwrap();
+    for (name, bit) in [("GUILDS", 1 << 0), ("GUILD_MESSAGES", 1 << 9), ("MESSAGE_CONTENT", 1 << 15)] {
+        assert!(intents & bit != 0, "IDENTIFY asks for {name}: {intents:#b}");
+    }
+    let put = registration(&bot);
+    assert!(
+        put.path.contains(&format!("/guilds/{GUILD_ID}/commands")),
+        "--guild registers in that guild: {}",
+        put.path
+    );
+    let commands = put.body.as_array().unwrap();
+    let find = |name: &str| commands.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no /{name}"));
+    for name in ["help", "overdose", "saferuse", "combo", "resources", "optout", "optin", "naloxone", "testing", "moud"]
+    {
+        let command = find(name);
+        assert!(!command["description"].as_str().unwrap().is_empty(), "/{name} has a description");
+        assert!(command["default_member_permissions"].is_null(), "/{name} is for everyone");
+    }
+    let title = Content::embedded().topic("naloxone").unwrap().title.clone();
+    assert_eq!(find("naloxone")["description"], title.as_str(), "topic commands are described by their titles");
+    let saferuse = &find("saferuse")["options"][0];
+    assert_eq!((saferuse["name"].as_str(), saferuse["autocomplete"].as_bool()), (Some("substance"), Some(true)));
+    let config = find("config");
+    assert_eq!(config["default_member_permissions"], "32", "Manage Server by default");
+    let subcommands: Vec<&str> =
+        config["options"].as_array().unwrap().iter().filter_map(|o| o["name"].as_str()).collect();
+    for name in
+        ["region", "emergency", "response", "listen", "crisis", "alert", "cooldown", "phrase", "resource", "history"]
+    {
+        assert!(subcommands.contains(&name), "/config {name}: {subcommands:?}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_message_content_intent_commands_still_work() {
+    let bot = Bot::start(FakeOptions { application_flags: 0, ..FakeOptions::default() }).await;
+    let intents = bot.fake.identified(WAIT).await["intents"].as_u64().unwrap();
+    assert_eq!(intents & (1 << 15), 0, "MESSAGE_CONTENT is not asked for when the portal has it off");
+    let answer = bot.command(&Member::member(), "overdose", json!([])).await;
+    assert!(embed(&answer)["description"].as_str().unwrap().contains("Call"), "{answer}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_information_command_answers_with_an_embed_and_a_details_button() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let member = Member::member();
+    let content = Content::embedded();
+    let mut asked: Vec<(&str, Value, String)> = vec![
+        ("overdose", json!([]), "/overdose".into()),
+        ("overdose", json!([choice("kind", 1)]), "/overdose stimulant".into()),
+        ("saferuse", json!([string("substance", "fentanyl")]), "/saferuse fentanyl".into()),
+        ("combo", json!([string("first", "alcohol"), string("second", "heroin")]), "/combo alcohol heroin".into()),
+    ];
+    for id in harbor::command::TOPIC_COMMANDS {
+        asked.push((id, json!([]), format!("/{id}")));
+    }
+    for (name, options, line) in asked {
+        let answer = bot.command(&member, name, options).await;
+        let embed = embed(&answer);
+        assert!(!embed["title"].as_str().unwrap_or("").is_empty(), "/{name} has a title: {answer}");
+        assert!(!embed["description"].as_str().unwrap_or("").is_empty(), "/{name} has a text: {answer}");
+        assert!(!ephemeral(&answer), "/{name} is for everyone in the channel");
+        assert_eq!(button_id(&answer["data"]), Some(format!("more:{line}").as_str()), "/{name}: {answer}");
+    }
+    let help = bot.command(&member, "help", json!([])).await;
+    assert_eq!(embed(&help)["title"], content.messages.template(harbor::content::Msg::HelpTitle));
+
+    let unknown = bot.command(&member, "saferuse", json!([string("substance", "zzzzz")])).await;
+    assert!(ephemeral(&unknown), "a miss is shown only to the person asking");
+    assert!(embed(&unknown)["description"].as_str().unwrap().contains("\"zzzzz\""), "{unknown}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_offers_substances_by_street_name_and_categories() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let member = Member::member();
+    let focused = |name: &str, value: &str| json!([{ "name": name, "type": 3, "value": value, "focused": true }]);
+    let choices = |answer: &Value| -> Vec<(String, String)> {
+        assert_eq!(answer["type"], 8, "an autocomplete answer: {answer}");
+        answer["data"]["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["name"].as_str().unwrap().to_string(), c["value"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let fent = choices(
+        &bot.answer_to(autocomplete(GUILD_ID, CHANNEL_ID, &member, "saferuse", focused("substance", "fent"))).await,
+    );
+    assert!(fent.iter().any(|(_, value)| value == "fentanyl"), "{fent:?}");
+    let molly =
+        choices(&bot.answer_to(autocomplete(GUILD_ID, CHANNEL_ID, &member, "combo", focused("first", "molly"))).await);
+    assert!(molly.iter().any(|(name, _)| name.to_lowercase().contains("molly")), "street names show: {molly:?}");
+    let all = choices(
+        &bot.answer_to(autocomplete(GUILD_ID, CHANNEL_ID, &member, "saferuse", focused("substance", ""))).await,
+    );
+    assert!(all.len() > 10 && all.len() <= 25, "{}", all.len());
+    let categories = choices(
+        &bot.answer_to(autocomplete(GUILD_ID, CHANNEL_ID, &member, "resources", focused("category", "nal"))).await,
+    );
+    assert_eq!(categories, vec![("Naloxone".to_string(), "naloxone".to_string())]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_open_the_details_only_for_the_person_who_pressed() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let member = Member::member();
+    for (custom_id, expected) in
+        [("more:/naloxone", "Sources"), ("more:/overdose", "naloxone"), ("more:/combo alcohol heroin cocaine", "Why")]
+    {
+        let press = button(GUILD_ID, CHANNEL_ID, &member, custom_id, 4242);
+        let answer = bot.answer_to(press).await;
+        assert!(ephemeral(&answer), "{custom_id}: {answer}");
+        let fields = answer["data"]["embeds"][0]["fields"].as_array().expect("details as fields");
+        assert!(fields.len() >= 2, "{custom_id}: {answer}");
+        assert!(answer.to_string().contains(expected), "{custom_id} shows {expected}: {answer}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crisis_messages_get_a_quiet_reply_only_in_listening_channels_once_per_cooldown() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let member = Member::member();
+    bot.chat_unanswered(CHANNEL_ID, &member, "he's not breathing").await; // no channel chosen yet
+
+    let added = bot.answer_to(listen_add(CHANNEL_ID)).await;
+    assert!(embed(&added)["description"].as_str().unwrap().contains(&format!("<#{CHANNEL_ID}>")), "{added}");
+
+    bot.chat_unanswered(OTHER_CHANNEL, &member, "he's not breathing").await; // not listening there
+
+    let reply = bot.chat_answered(CHANNEL_ID, &member, "she's turning blue").await;
+    assert!(reply["embeds"][0]["description"].as_str().unwrap().contains("Call"), "{reply}");
+    assert!(reply["message_reference"].is_object(), "a reply to the message: {reply}");
+    assert_eq!(reply["flags"].as_u64().unwrap() & 4096, 4096, "sent silently: {reply}");
+    assert_eq!(button_id(&reply), Some("more:/overdose"));
+    let label = reply["components"][0]["components"][0]["label"].as_str().unwrap();
+    assert_eq!(label, "Show overdose steps");
+
+    // The cooldown keeps Harbor from repeating itself during one crisis.
+    bot.chat_unanswered(CHANNEL_ID, &member, "she's still blue, not breathing").await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_who_opt_out_get_no_automatic_replies_and_alerts_never_quote_them() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let moderator = Member::moderator();
+    let member = Member::member();
+    bot.answer_to(listen_add(CHANNEL_ID)).await;
+    let cooldown =
+        json!([{ "name": "cooldown", "type": 1, "options": [{ "name": "minutes", "type": 4, "value": 0 }] }]);
+    bot.command(&moderator, "config", cooldown).await;
+
+    let answer = bot.command(&member, "optout", json!([])).await;
+    assert!(ephemeral(&answer), "{answer}");
+    bot.chat_unanswered(CHANNEL_ID, &member, "my friend won't wake up").await; // opted out
+    bot.command(&member, "optin", json!([])).await;
+
+    let mut alert = slash_command(
+        GUILD_ID,
+        CHANNEL_ID,
+        &moderator,
+        "config",
+        sub("alert", json!([{ "name": "channel", "type": 7, "value": OTHER_CHANNEL.to_string() }])),
+    );
+    alert["data"]["resolved"] = json!({ "channels": { OTHER_CHANNEL.to_string(): {
+        "id": OTHER_CHANNEL.to_string(), "name": "mods", "type": 0, "permissions": "0"
+    }}});
+    bot.answer_to(alert).await;
+    let both = bot.command(&moderator, "config", sub("crisis", json!([choice("mode", 2)]))).await;
+    assert!(both.to_string().contains("`both`"), "{both}");
+    bot.chat_answered(CHANNEL_ID, &member, "my friend xyzzy won't wake up").await; // opted back in
+    let alert = bot.post(OTHER_CHANNEL, 1).await;
+    let text = alert["content"].as_str().unwrap();
+    assert!(text.contains("emergency") && text.contains(&format!("/channels/{GUILD_ID}/{CHANNEL_ID}/")), "{text}");
+    assert!(!text.contains("xyzzy") && !text.contains("wake"), "never the message: {text}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_without_manage_server_cannot_change_settings() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let region = sub("region", json!([string("code", "ca")]));
+    let before = bot.command(&Member::member(), "overdose", json!([])).await;
+    let refused = bot.command(&Member::member(), "config", region.clone()).await;
+    assert!(ephemeral(&refused));
+    assert!(embed(&refused)["description"].as_str().unwrap().contains("Only moderators"), "{refused}");
+    let after = bot.command(&Member::member(), "overdose", json!([])).await;
+    assert_eq!(embed(&after), embed(&before), "nothing changed");
+
+    let done = bot.command(&Member::moderator(), "config", region).await;
+    assert!(embed(&done)["description"].as_str().unwrap().contains("Canada"), "{done}");
+    let overdose = bot.command(&Member::member(), "overdose", json!([])).await;
+    assert!(embed(&overdose)["description"].as_str().unwrap().contains("911"), "{overdose}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mentions_in_what_people_type_never_ping() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let pings = "@everyone @here <@&5555> <@7777>";
+    bot.command(&Member::member(), "saferuse", json!([string("substance", pings)])).await;
+    bot.command(&Member::moderator(), "config", sub("region", json!([string("code", "us")]))).await;
+    let add = group("resource", "add", json!([string("category", "naloxone"), string("name", pings)]));
+    let refused = bot.command(&Member::moderator(), "config", add).await;
+    assert!(refused.to_string().contains("wasn't saved"), "services refuse mentions: {refused}");
+    let set = group("response", "set", json!([string("topic", "naloxone"), string("text", pings)]));
+    bot.command(&Member::moderator(), "config", set).await;
+    let shown = bot.command(&Member::member(), "naloxone", json!([])).await;
+    assert!(shown.to_string().contains("<@&5555>"), "a moderator's text is shown as written: {shown}");
+    let test = group("phrase", "test", json!([string("text", pings)]));
+    bot.command(&Member::moderator(), "config", test).await;
+    // Bot::stop checks every body sent in this test.
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_survive_a_restart() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    bot.command(&Member::moderator(), "config", sub("emergency", json!([string("number", "112 or 999")]))).await;
+    let data = bot.stop().await;
+
+    let bot = Bot::start_with(FakeOptions::default(), data, None).await;
+    let put = registration(&bot);
+    assert!(!put.path.contains("/guilds/"), "without --guild commands are registered globally: {}", put.path);
+    let answer = bot.command(&Member::member(), "overdose", json!([])).await;
+    assert!(embed(&answer)["description"].as_str().unwrap().contains("112 or 999"), "{answer}");
+    bot.stop().await;
+}

@@ -1,0 +1,6 @@
+//! Shared helpers for integration tests.
+
+// Each test crate compiles this module on its own and uses a different subset of it.
+#![allow(dead_code)]
+
+pub mod fake_discord;
