@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::fake_discord::{
-    CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, Request, autocomplete, button, message_create,
-    slash_command,
+    CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, Request, autocomplete, button, dm_channel_id,
+    dm_message_create, dm_slash_command, message_create, slash_command,
 };
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -430,5 +430,109 @@ async fn settings_survive_a_restart() {
     assert!(!put.path.contains("/guilds/"), "without --guild commands are registered globally: {}", put.path);
     let answer = bot.command(&Member::member(), "overdose", json!([])).await;
     assert!(embed(&answer)["description"].as_str().unwrap().contains("112 or 999"), "{answer}");
+    bot.stop().await;
+}
+
+/// A token that must never appear in any output.
+const TOKEN: &str = "fake-token-3c1e9b-never-printed";
+
+/// `harbor discord` as a process against the fake, logging everything it would log to
+/// `data/log` (a file, not a pipe nobody reads while it runs).
+fn harbor_discord(fake: &FakeDiscord, data: &std::path::Path) -> std::process::Command {
+    let log = std::fs::File::create(data.join("log")).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_harbor"));
+    command
+        .args(["discord", "--guild", &GUILD_ID.to_string()])
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_PROXY", fake.api_url())
+        .env("HARBOR_DATA", data.join("store"))
+        .env("RUST_LOG", "trace")
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+    command
+}
+
+/// Waits for a child without blocking the fake, which runs on this runtime; returns its exit
+/// status and everything it printed.
+async fn finish(mut child: std::process::Child, data: &std::path::Path) -> (std::process::ExitStatus, String) {
+    let status =
+        tokio::time::timeout(WAIT, tokio::task::spawn_blocking(move || child.wait())).await.expect("harbor exits");
+    let text = std::fs::read_to_string(data.join("log")).unwrap();
+    assert!(!text.contains(TOKEN), "the token was printed:\n{text}");
+    (status.unwrap().unwrap(), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_rejected_token_is_a_clear_error_that_never_prints_it() {
+    let data = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeOptions { reject_token: true, ..FakeOptions::default() }).await;
+    let missing = harbor_discord(&fake, data.path()).env_remove("DISCORD_TOKEN").spawn().unwrap();
+    let (status, text) = finish(missing, data.path()).await;
+    assert!(!status.success() && text.contains("no bot token: set DISCORD_TOKEN or pass --token-file"), "{text}");
+
+    let (status, text) = finish(harbor_discord(&fake, data.path()).spawn().unwrap(), data.path()).await;
+    assert!(!status.success() && text.contains("Discord refused the token (401 Unauthorized)"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_the_gateway_refuses_ends_with_a_clear_error() {
+    let data = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start(FakeOptions::default()).await;
+    let child = harbor_discord(&fake, data.path()).spawn().unwrap();
+    fake.identified(WAIT).await;
+    fake.close_gateway(4004).await;
+    let (status, text) = finish(child, data.path()).await;
+    assert!(!status.success() && text.contains("the token is invalid (4004)"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_closes_the_gateway_and_keeps_the_settings() {
+    let data = tempfile::tempdir().unwrap();
+    let token_file = data.path().join("token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let fake = FakeDiscord::start(FakeOptions::default()).await;
+    let mut command = harbor_discord(&fake, data.path());
+    command.env_remove("DISCORD_TOKEN").arg("--token-file").arg(&token_file);
+    let child = command.spawn().unwrap();
+    fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT).await;
+    let event = slash_command(
+        GUILD_ID,
+        CHANNEL_ID,
+        &Member::moderator(),
+        "config",
+        sub("region", json!([string("code", "nz")])),
+    );
+    let id = event["id"].as_str().unwrap().to_string();
+    fake.send_event("INTERACTION_CREATE", event).await;
+    fake.wait_request(|r| r.path.contains(&format!("/interactions/{id}/")), WAIT).await;
+
+    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let (status, text) = finish(child, data.path()).await;
+    assert!(status.success(), "a clean exit on SIGTERM: {status}\n{text}");
+    assert!(text.contains("stopping: closing the gateway"), "{text}");
+    assert_no_pings(&fake.requests());
+    let settings = SledStore::open(&data.path().join("store")).unwrap().settings(&GUILD_ID.to_string()).unwrap();
+    assert_eq!(settings.region.as_deref(), Some("nz"), "the change made before SIGTERM is on disk");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_messages_get_answers_but_no_settings() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let member = Member::member();
+    let channel = dm_channel_id(member.user_id);
+    let answer =
+        bot.answer_to(dm_slash_command(channel, member.user_id, "saferuse", json!([string("substance", "K")]))).await;
+    assert_eq!(embed(&answer)["title"], "Ketamine", "{answer}");
+    let config = bot.answer_to(dm_slash_command(channel, member.user_id, "config", sub("show", json!([])))).await;
+    assert!(config.to_string().contains("Settings belong to a server"), "no settings in a DM: {config}");
+
+    // Someone writing to Harbor directly about an emergency gets the steps, always.
+    bot.fake
+        .send_event("MESSAGE_CREATE", dm_message_create(channel, member.user_id, "my friend is turning blue"))
+        .await;
+    let reply = bot.post(channel, 1).await;
+    assert!(reply["embeds"][0]["description"].as_str().unwrap().contains("Call"), "{reply}");
     bot.stop().await;
 }

@@ -96,6 +96,7 @@ messages! {
     HistoryNone = "history_none" [];
     ResponsePreviewNote = "response_preview_note" ["id"];
     CrisisAlert = "crisis_alert" ["level", "link"];
+    ServerOnly = "server_only" [];
     OptedOut = "opted_out" [];
     OptedIn = "opted_in" [];
     ConfigListenAdded = "config_listen_added" ["channel"];

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use anyhow::bail;
 use serenity::all::{ApplicationFlags, ClientBuilder, GatewayError, GatewayIntents, GuildId, HttpBuilder};
 
+use crate::content::Msg;
 use crate::engine::Engine;
+use crate::reply::Reply;
 
 pub use commands::DIRECT;
 pub use render::MORE;
@@ -117,6 +119,12 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().qualified_name, error = %error, "a command failed");
+        }
+        poise::FrameworkError::GuildOnly { ctx, .. } => {
+            let text = ctx.data().engine.content().messages.template(Msg::ServerOnly);
+            if let Err(e) = ctx.send(render::command_reply(&Reply::notice(text), None)).await {
+                tracing::error!(error = %e, "answering a command used outside a server failed");
+            }
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {

@@ -204,6 +204,8 @@ pub struct Request {
     pub body: Value,
     /// The status the fake answered with.
     pub status: u16,
+    /// When it arrived (for latency measurements).
+    pub at: Instant,
 }
 
 impl std::fmt::Display for Request {
@@ -530,6 +532,7 @@ impl Reply {
 }
 
 async fn handle_rest(shared: &Shared, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    let at = Instant::now();
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
@@ -546,7 +549,7 @@ async fn handle_rest(shared: &Shared, req: hyper::Request<Incoming>) -> hyper::R
 
     {
         let mut st = shared.lock();
-        st.requests.push(Request { method, path, query, body, status: reply.status });
+        st.requests.push(Request { method, path, query, body, status: reply.status, at });
     }
     shared.bump();
 
