@@ -93,6 +93,14 @@ pub enum ConfigCommand {
     AlertChannel(Option<String>),
     /// Minutes between two crisis replies in one channel.
     Cooldown(u32),
+    /// The whole configuration as a TOML file.
+    Export,
+    /// A configuration file: checked and compared with the current one; saved if `apply`.
+    /// The console reads `text` as a file path first.
+    Import {
+        text: String,
+        apply: bool,
+    },
 }
 
 /// Words that mean "back to the default" in `/config` settings.
@@ -144,6 +152,13 @@ fn parse_config(args: &str) -> ConfigCommand {
         "crisis" => CrisisMode::parse(rest).map_or(ConfigCommand::Usage, ConfigCommand::CrisisMode),
         "alert" if !rest.is_empty() => ConfigCommand::AlertChannel(value()),
         "cooldown" => rest.parse().map_or(ConfigCommand::Usage, ConfigCommand::Cooldown),
+        "export" => ConfigCommand::Export,
+        "import" if !rest.is_empty() => match rest.split_once(char::is_whitespace) {
+            Some((first, text)) if first.eq_ignore_ascii_case("apply") => {
+                ConfigCommand::Import { text: text.trim().to_string(), apply: true }
+            }
+            _ => ConfigCommand::Import { text: rest.to_string(), apply: false },
+        },
         _ => ConfigCommand::Usage,
     }
 }

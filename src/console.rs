@@ -1,9 +1,11 @@
 //! `harbor console`: the engine in a terminal, no token needed. Lines starting with `/` are
 //! commands; other lines are chat messages in a listening channel.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
-use crate::engine::{Context, Engine};
+use crate::command::{self, Command, ConfigCommand};
+use crate::content::Msg;
+use crate::engine::{Context, Engine, MAX_IMPORT_BYTES};
 use crate::reply::Reply;
 
 /// Reads lines until end of input (or `/quit` when typed at a terminal) and prints replies.
@@ -44,7 +46,13 @@ pub fn run(
         if interactive && matches!(line, "/quit" | "/exit") {
             break;
         }
-        match engine.line(ctx, line) {
+        let reply = match command::parse(line) {
+            Some(Command::Config(ConfigCommand::Import { text: path, apply })) => {
+                Some(import_file(engine, ctx, &path, apply))
+            }
+            _ => engine.line(ctx, line),
+        };
+        match reply {
             Some(reply) => write!(out, "{}", render(&reply))?,
             None if interactive => writeln!(out, "(no reply: Harbor stays quiet)\n")?,
             None => {}
@@ -52,6 +60,17 @@ pub fn run(
         out.flush()?;
     }
     Ok(())
+}
+
+/// `/config import [apply] <path>`: the console's files are what attachments are on Discord.
+/// Reads one byte more than the engine accepts, so an oversize file is refused as such.
+fn import_file(engine: &Engine, ctx: Context<'_>, path: &str, apply: bool) -> Reply {
+    let mut text = String::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(MAX_IMPORT_BYTES as u64 + 1).read_to_string(&mut text));
+    match read {
+        Ok(_) => engine.command(ctx, &Command::Config(ConfigCommand::Import { text, apply })),
+        Err(e) => engine.notice(ctx, Msg::ImportUnreadable, &[("reason", &e.to_string())]),
+    }
 }
 
 /// A reply as terminal text: title, body, then the details a button would open.
@@ -73,6 +92,9 @@ pub fn render(reply: &Reply) -> String {
     }
     if let Some(footer) = &reply.footer {
         out.push_str(&format!("\n({footer})\n"));
+    }
+    if let Some(file) = &reply.file {
+        out.push_str(&format!("\n--- {} ---\n{}", file.name, file.text));
     }
     out.push('\n');
     out

@@ -80,14 +80,27 @@ enum Cmd {
     },
 }
 
+/// Libraries that log whole gateway and HTTP payloads (chat text included) at debug and
+/// trace: capped at info whatever RUST_LOG says, so message text never reaches a log.
+const QUIET_LIBRARIES: &[&str] = &[
+    "serenity=info",
+    "poise=info",
+    "tokio_tungstenite=info",
+    "tungstenite=info",
+    "hyper=info",
+    "hyper_util=info",
+    "reqwest=info",
+    "h2=info",
+    "rustls=info",
+];
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(io::stderr)
-        .init();
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    for directive in QUIET_LIBRARIES {
+        filter = filter.add_directive(directive.parse().expect("valid log directive"));
+    }
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).init();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {

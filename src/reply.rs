@@ -14,6 +14,15 @@ pub struct Reply {
     pub footer: Option<String>,
     /// Shown only to the person who asked (errors, refusals, moderator answers).
     pub ephemeral: bool,
+    /// A file that goes with it (an export): an attachment on Discord, printed in the console.
+    pub file: Option<File>,
+}
+
+/// A text file sent with a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub text: String,
 }
 
 /// The details behind a button: its label and the sections it opens.

@@ -53,6 +53,22 @@ fn settings_survive_a_restart_with_a_data_directory() {
 }
 
 #[test]
+fn console_exports_and_imports_settings_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout_of(harbor().args(["console", "--moderator"]).write_stdin("/config region ie\n/config export\n"));
+    let file = out.split("--- harbor-console.toml ---\n").nth(1).expect("the file, printed");
+    let path = dir.path().join("settings.toml");
+    std::fs::write(&path, file.replace("region = \"ie\"", "region = \"gb\"")).unwrap();
+    let path = path.to_str().unwrap();
+    let script =
+        format!("/config import {path}\n/config import apply {path}\n/overdose\n/config import /no/such/file\n");
+    let out = stdout_of(harbor().args(["console", "--moderator"]).write_stdin(script));
+    assert!(out.contains("Dry run") && out.contains("region: — → `gb`") && out.contains("Imported."), "{out}");
+    assert!(out.replace("**", "").contains("Call 999 now"), "the imported region applies: {out}");
+    assert!(out.contains("I couldn't read that file"), "{out}");
+}
+
+#[test]
 fn scan_prints_one_json_object_per_line_in_order_without_the_text() {
     let input =
         "my friend Zebedee is not breathing\nnice weather\ni think i took too much quinoa\n\nshe's turning blue lol\n";

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::fake_discord::{
-    CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, Request, autocomplete, button, dm_channel_id,
-    dm_message_create, dm_slash_command, message_create, slash_command,
+    CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, Request, attachment_option, autocomplete, button,
+    dm_channel_id, dm_message_create, dm_slash_command, message_create, modal_submit, slash_command,
 };
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -487,7 +487,7 @@ async fn a_token_the_gateway_refuses_ends_with_a_clear_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_closes_the_gateway_and_keeps_the_settings() {
+async fn sigterm_closes_the_gateway_keeps_the_settings_and_no_chat_text_is_logged_or_stored() {
     let data = tempfile::tempdir().unwrap();
     let token_file = data.path().join("token");
     std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
@@ -506,6 +506,15 @@ async fn sigterm_closes_the_gateway_and_keeps_the_settings() {
     let id = event["id"].as_str().unwrap().to_string();
     fake.send_event("INTERACTION_CREATE", event).await;
     fake.wait_request(|r| r.path.contains(&format!("/interactions/{id}/")), WAIT).await;
+    let listen = listen_add(CHANNEL_ID);
+    let id = listen["id"].as_str().unwrap().to_string();
+    fake.send_event("INTERACTION_CREATE", listen).await;
+    fake.wait_request(|r| r.path.contains(&format!("/interactions/{id}/")), WAIT).await;
+    // Distinctive words in a message that is read, answered, and must leave no trace.
+    let secret = "quetzal-harmonica-5527";
+    let text = format!("my friend {secret} is not breathing");
+    fake.send_event("MESSAGE_CREATE", message_create(GUILD_ID, CHANNEL_ID, Member::member().user_id, &text)).await;
+    fake.wait_request(|r| is_post_in(r, CHANNEL_ID), WAIT).await;
 
     let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
@@ -515,6 +524,22 @@ async fn sigterm_closes_the_gateway_and_keeps_the_settings() {
     assert_no_pings(&fake.requests());
     let settings = SledStore::open(&data.path().join("store")).unwrap().settings(&GUILD_ID.to_string()).unwrap();
     assert_eq!(settings.region.as_deref(), Some("nz"), "the change made before SIGTERM is on disk");
+    assert!(text.contains("crisis reply"), "the reply is logged (its level, not the words): {text}");
+    assert!(!text.contains(secret), "chat text in the trace log");
+    for entry in walk(&data.path().join("store")) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "chat text in {}", entry.display());
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -534,5 +559,85 @@ async fn direct_messages_get_answers_but_no_settings() {
         .await;
     let reply = bot.post(channel, 1).await;
     assert!(reply["embeds"][0]["description"].as_str().unwrap().contains("Call"), "{reply}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_edit_a_text_in_a_modal_on_several_lines() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let moderator = Member::moderator();
+    let open = bot.command(&moderator, "config", group("response", "set", json!([string("topic", "naloxone")]))).await;
+    assert_eq!(open["type"], 9, "a modal opens: {open}");
+    let modal = &open["data"];
+    assert_eq!(modal["title"], "Your text for naloxone");
+    let input = &modal["components"][0]["components"][0];
+    let current = Content::embedded().topic("naloxone").unwrap().summary.clone();
+    assert_eq!(input["value"], current.as_str(), "the current text to edit");
+    assert_eq!(input["style"], 2, "several lines");
+
+    let text = "Kits at the front desk.\nAsk for {emergency} help any time.";
+    let submit = modal_submit(GUILD_ID, CHANNEL_ID, &moderator, modal["custom_id"].as_str().unwrap(), &[("0", text)]);
+    let saved = bot.answer_to(submit).await;
+    assert!(ephemeral(&saved) && saved.to_string().contains("Saved your text for `naloxone`"), "{saved}");
+    let shown = bot.command(&Member::member(), "naloxone", json!([])).await;
+    assert!(embed(&shown)["description"].as_str().unwrap().starts_with("Kits at the front desk.\nAsk for"), "{shown}");
+
+    let refused =
+        bot.command(&Member::member(), "config", group("response", "set", json!([string("topic", "naloxone")]))).await;
+    assert_eq!(refused["type"], 4, "no modal for members: {refused}");
+    assert!(refused.to_string().contains("Only moderators"), "{refused}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_export_as_a_file_and_import_from_an_attachment_after_a_dry_run() {
+    let bot = Bot::start(FakeOptions::default()).await;
+    let moderator = Member::moderator();
+    bot.command(&moderator, "config", sub("region", json!([string("code", "au")]))).await;
+    let add =
+        group("resource", "add", json!([string("category", "drug-checking"), string("name", "CanTest Canberra")]));
+    bot.command(&moderator, "config", add).await;
+
+    let export_event = slash_command(GUILD_ID, CHANNEL_ID, &moderator, "config", sub("export", json!([])));
+    let id = export_event["id"].as_str().unwrap().to_string();
+    bot.fake.send_event("INTERACTION_CREATE", export_event).await;
+    let export = bot.fake.wait_request(|r| r.path.contains(&format!("/interactions/{id}/")), WAIT).await;
+    assert!(ephemeral(&export.body), "{}", export.body);
+    let (name, file) = export.files.first().cloned().expect("the settings as an attachment");
+    assert_eq!(name, format!("harbor-{GUILD_ID}.toml"));
+    assert!(file.contains("region = \"au\"") && file.contains("CanTest Canberra"), "{file}");
+
+    // Edited elsewhere and brought back: first a dry run, then applied.
+    let edited = file.replace("region = \"au\"", "region = \"nz\"");
+    let url = bot.fake.host_file("edited.toml", &edited);
+    let import = |apply: bool| {
+        let (option, resolved) = attachment_option("file", "edited.toml", &url, edited.len());
+        let mut options = vec![option];
+        options.push(json!({ "name": "apply", "type": 5, "value": apply }));
+        let mut event = slash_command(GUILD_ID, CHANNEL_ID, &moderator, "config", sub("import", json!(options)));
+        event["data"]["resolved"] = json!({ "attachments": resolved });
+        event
+    };
+    let dry = bot.answer_to(import(false)).await;
+    assert!(dry.to_string().contains("Dry run") && dry.to_string().contains("region: `au` → `nz`"), "{dry}");
+    let unchanged = bot.command(&Member::member(), "overdose", json!([])).await;
+    assert!(embed(&unchanged)["description"].as_str().unwrap().contains("000"), "still Australia's number");
+    let applied = bot.answer_to(import(true)).await;
+    assert!(applied.to_string().contains("Imported."), "{applied}");
+    let overdose = bot.command(&Member::member(), "overdose", json!([])).await;
+    assert!(embed(&overdose)["description"].as_str().unwrap().contains("111"), "New Zealand's number: {overdose}");
+
+    let broken = bot.fake.host_file("broken.toml", "format = 1\nregion = [");
+    let (option, resolved) = attachment_option("file", "broken.toml", &broken, 20);
+    let mut event = slash_command(
+        GUILD_ID,
+        CHANNEL_ID,
+        &moderator,
+        "config",
+        sub("import", json!([option, { "name": "apply", "type": 5, "value": true }])),
+    );
+    event["data"]["resolved"] = json!({ "attachments": resolved });
+    let refused = bot.answer_to(event).await;
+    assert!(refused.to_string().contains("wasn't imported") && refused.to_string().contains("line 2"), "{refused}");
     bot.stop().await;
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use harbor::command::TOPIC_COMMANDS;
+use harbor::command::{Command, ConfigCommand, TOPIC_COMMANDS};
 use harbor::content::Content;
 use harbor::engine::{Context, Crisis, Engine, Place};
 use harbor::limits;
@@ -640,4 +640,86 @@ fn bad_listening_settings_are_refused_and_change_nothing() {
     assert!(ask(&engine, MEMBER, "/config listen add 3001").body.contains("Only moderators"));
     assert_eq!(ask(&engine, MODERATOR, "/config show").body, before);
     assert!(before.contains("**Listening in:** —") && before.contains("**Crisis mode:** reply"), "{before}");
+}
+
+/// `/config import`, as an adapter passes a file's text.
+fn import(engine: &Engine, ctx: Context<'_>, text: &str, apply: bool) -> String {
+    engine.command(ctx, &Command::Config(ConfigCommand::Import { text: text.to_string(), apply })).body
+}
+
+/// A community with something in every setting.
+fn configure_everything(engine: &Engine, ctx: Context<'_>) {
+    for line in [
+        "/config region ca",
+        "/config emergency 911 or 811",
+        "/config response set naloxone Ask at the front desk: we have kits.",
+        "/config phrase add emergency man down",
+        "/config phrase add-regex concern code (red|blue)",
+        r#"/config resource add category=naloxone name="Main St Pharmacy" phone=555-0100 hours="Mon-Fri 9-5""#,
+        "/config listen add 3001",
+        "/config crisis both",
+        "/config alert 3002",
+        "/config cooldown 10",
+    ] {
+        let reply = ask(engine, ctx, line);
+        assert!(!reply.body.contains("wasn't") && !reply.body.contains("Moderator settings"), "{line}: {}", reply.body);
+    }
+}
+
+#[test]
+fn a_configuration_exported_and_imported_elsewhere_is_the_same_after_a_dry_run() {
+    let engine = engine();
+    configure_everything(&engine, MODERATOR);
+    let exported = ask(&engine, MODERATOR, "/config export");
+    assert!(exported.ephemeral && exported.body.contains("not the history"), "{}", exported.body);
+    let file = exported.file.expect("a file");
+    assert_eq!(file.name, "harbor-c.toml");
+    assert!(file.text.contains("region = \"ca\"") && file.text.contains("Main St Pharmacy"), "{}", file.text);
+
+    let elsewhere = Context { community: "elsewhere", ..MODERATOR };
+    let empty = ask(&engine, elsewhere, "/config show").body;
+    let preview = import(&engine, elsewhere, &file.text, false);
+    assert!(preview.contains("Dry run") && preview.contains("region: — → `ca`"), "{preview}");
+    assert!(
+        preview.contains("listening in: + <#3001>") && preview.contains("local services: + Main St Pharmacy"),
+        "{preview}"
+    );
+    assert_eq!(ask(&engine, elsewhere, "/config show").body, empty, "a dry run saves nothing");
+
+    let applied = import(&engine, elsewhere, &file.text, true);
+    assert!(applied.starts_with("Imported."), "{applied}");
+    assert_eq!(ask(&engine, elsewhere, "/config show").body, ask(&engine, MODERATOR, "/config show").body);
+    assert_eq!(ask(&engine, elsewhere, "/config export").file.unwrap().text, file.text);
+    assert!(ask(&engine, elsewhere, "/config history").body.contains("Imported."), "the import is in the history");
+    let again = import(&engine, elsewhere, &file.text, true);
+    assert!(again.contains("matches the current settings"), "{again}");
+    let member = Context { community: "elsewhere", ..MEMBER };
+    assert_eq!(chat(&engine, member, "MAN DOWN over here").map(|r| r.more.is_some()), Some(true), "phrases work");
+}
+
+#[test]
+fn a_bad_import_says_what_is_wrong_and_changes_nothing() {
+    let engine = engine();
+    configure_everything(&engine, MODERATOR);
+    let before = ask(&engine, MODERATOR, "/config export").file.unwrap().text;
+    let good = before.clone();
+    for (file, expected) in [
+        ("format = 1\nregion = \"ca\"\nemergency = [", "line 3"),
+        (&good.replace("region = \"ca\"", "regoin = \"ca\""), "unknown field `regoin`"),
+        (&good.replace("region = \"ca\"", "region = \"atlantis\""), "there is no region \"atlantis\""),
+        (&good.replace("format = 1", "format = 7"), "format 7"),
+        (&good.replace("man down", "x"), "phrases: a phrase is 3 to"),
+        (&good.replace("code (red|blue)", "code (red|blue"), "not valid"),
+        (&good.replace("phone = \"555-0100\"", "phone = \"555-0100\"\nphon = \"1\""), "unknown field `phon`"),
+        (&good.replace("cooldown_minutes = 10", "cooldown_minutes = 99999"), "cooldown_minutes: at most 1440"),
+        (&good.replace("alert_channel = \"3002\"", "alert_channel = \"two words\""), "alert_channel: \"two words\""),
+        (&format!("{good}\n# {}", "x".repeat(300 * 1024)), "larger than 256 KiB"),
+    ] {
+        let reply = import(&engine, MODERATOR, file, true);
+        assert!(reply.contains(expected), "expected {expected:?} in: {reply}");
+        assert!(reply.contains("Nothing changed") || reply.contains("nothing changed"), "{reply}");
+        assert_eq!(ask(&engine, MODERATOR, "/config export").file.unwrap().text, before, "after {expected}");
+    }
+    let refused = import(&engine, MEMBER, &good, true);
+    assert!(refused.contains("Only moderators"), "{refused}");
 }

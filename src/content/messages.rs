@@ -97,6 +97,15 @@ messages! {
     ResponsePreviewNote = "response_preview_note" ["id"];
     CrisisAlert = "crisis_alert" ["level", "link"];
     ServerOnly = "server_only" [];
+    ExportDone = "export_done" [];
+    ModalTitle = "modal_title" ["id"];
+    ModalLabel = "modal_label" [];
+    ImportInvalid = "import_invalid" ["problems"];
+    ImportTooLarge = "import_too_large" ["max"];
+    ImportUnreadable = "import_unreadable" ["reason"];
+    ImportPreview = "import_preview" ["changes"];
+    ImportApplied = "import_applied" ["changes"];
+    ImportUnchanged = "import_unchanged" [];
     OptedOut = "opted_out" [];
     OptedIn = "opted_in" [];
     ConfigListenAdded = "config_listen_added" ["channel"];

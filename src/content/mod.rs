@@ -169,6 +169,7 @@ pub struct Combo {
 /// A service people can reach: a national default from `responses/regions/`, or a local one
 /// moderators added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)] // a typo in an imported file is an error, not a lost field
 pub struct Resource {
     pub name: String,
     pub category: Category,

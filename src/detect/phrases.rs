@@ -16,6 +16,7 @@ pub const REGEX_SIZE_LIMIT: usize = 64 * 1024;
 
 /// One phrase a community added, and the level it means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)] // a typo in an imported file is an error, not a lost field
 pub struct CustomPhrase {
     pub text: String,
     pub level: Level,

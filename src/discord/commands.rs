@@ -2,19 +2,25 @@
 //! engine. Who may change settings is decided in one place, [`Who::new`].
 
 use poise::ChoiceParameter;
-use serenity::all::{AutocompleteChoice, ChannelId, CreateAutocompleteResponse, GuildId, Member, Permissions, User};
+use serenity::all::{
+    Attachment, AutocompleteChoice, ChannelId, CreateAutocompleteResponse, CreateInputText, CreateInteractionResponse,
+    CreateQuickModal, GuildId, InputTextStyle, Member, Permissions, User,
+};
 
 use super::{Ctx, Data, Error, render};
 use crate::command::{Command, ConfigCommand, TOPIC_COMMANDS};
-use crate::content::Category;
+use crate::content::{Category, Msg};
 use crate::detect::Level;
 use crate::engine::Context;
+use crate::engine::MAX_IMPORT_BYTES;
 use crate::store::CrisisMode;
 
 /// The community of direct messages: they have no server, so no settings of their own.
 pub const DIRECT: &str = "direct";
 /// Discord shows at most 25 autocomplete choices.
 const MAX_CHOICES: usize = 25;
+/// How long a text box for a moderator's text stays open.
+const MODAL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// Discord's limit on a command description.
 const MAX_DESCRIPTION: usize = 100;
 
@@ -40,7 +46,7 @@ impl Who {
         }
     }
 
-    fn of(ctx: Ctx<'_>) -> Who {
+    pub fn of(ctx: Ctx<'_>) -> Who {
         let member = match ctx {
             poise::Context::Application(app) => app.interaction.member.as_deref(),
             poise::Context::Prefix(_) => None,
@@ -248,6 +254,8 @@ async fn regions(ctx: Ctx<'_>, partial: &str) -> CreateAutocompleteResponse {
     default_member_permissions = "MANAGE_GUILD",
     subcommands(
         "show",
+        "export",
+        "import",
         "history",
         "region",
         "emergency",
@@ -269,6 +277,41 @@ async fn config(_ctx: Ctx<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 async fn show(ctx: Ctx<'_>) -> Result<(), Error> {
     configure(ctx, ConfigCommand::Show).await
+}
+
+/// All settings as a file, to keep or to edit
+#[poise::command(slash_command)]
+async fn export(ctx: Ctx<'_>) -> Result<(), Error> {
+    configure(ctx, ConfigCommand::Export).await
+}
+
+/// Check a settings file and see what it would change; save it with apply
+#[poise::command(slash_command)]
+async fn import(
+    ctx: Ctx<'_>,
+    #[description = "A file from /config export"] file: Attachment,
+    #[description = "Save it (without this, only show what would change)"] apply: Option<bool>,
+) -> Result<(), Error> {
+    let apply = apply.unwrap_or(false);
+    let refused = |msg, vars: &[(&str, &str)]| ctx.data().engine.notice(Who::of(ctx).context(), msg, vars);
+    let text = if file.size as usize > MAX_IMPORT_BYTES {
+        // Refused unread.
+        Err(refused(Msg::ImportTooLarge, &[("max", &format!("{} KiB", MAX_IMPORT_BYTES / 1024))]))
+    } else {
+        match file.download().await {
+            Ok(bytes) => {
+                String::from_utf8(bytes).map_err(|_| refused(Msg::ImportUnreadable, &[("reason", "not UTF-8 text")]))
+            }
+            Err(e) => Err(refused(Msg::ImportUnreadable, &[("reason", &e.to_string())])),
+        }
+    };
+    match text {
+        Ok(text) => configure(ctx, ConfigCommand::Import { text, apply }).await,
+        Err(reply) => {
+            ctx.send(render::command_reply(&reply, None)).await?;
+            Ok(())
+        }
+    }
 }
 
 /// The last changes: who made them and when
@@ -326,16 +369,40 @@ async fn response_set(
     #[autocomplete = "responses"]
     #[max_length = 100]
     topic: String,
-    #[description = "Your text"]
+    #[description = "Your text (leave empty to edit it in a box, on several lines)"]
     #[max_length = 4000]
-    text: String,
+    text: Option<String>,
     #[description = "Only show how it would read, without saving"] preview: Option<bool>,
 ) -> Result<(), Error> {
-    let config = match preview {
-        Some(true) => ConfigCommand::ResponsePreview(topic, text),
-        _ => ConfigCommand::ResponseSet(topic, text),
+    let preview = preview.unwrap_or(false);
+    let config = |topic, text| match preview {
+        true => ConfigCommand::ResponsePreview(topic, text),
+        false => ConfigCommand::ResponseSet(topic, text),
     };
-    configure(ctx, config).await
+    let who = Who::of(ctx);
+    let engine = &ctx.data().engine;
+    if let Some(text) = text {
+        return configure(ctx, config(topic, text)).await;
+    }
+    let poise::Context::Application(app) = ctx else { return Ok(()) }; // slash commands only
+    // Refusals (not a moderator, no such topic) come from the engine, as for any other call.
+    let Some((id, current)) = engine.editable_response(who.context(), &topic).filter(|_| who.moderator) else {
+        return configure(ctx, config(topic, String::new())).await;
+    };
+    let messages = &engine.content().messages;
+    let title = crate::content::text::fill(messages.template(Msg::ModalTitle), &[("id", &id)]);
+    let field = CreateInputText::new(InputTextStyle::Paragraph, messages.template(Msg::ModalLabel), "text")
+        .value(current)
+        .max_length(4000);
+    let modal = CreateQuickModal::new(title).timeout(MODAL_TIMEOUT).field(field);
+    let Some(submitted) = app.interaction.quick_modal(ctx.serenity_context(), modal).await? else {
+        return Ok(()); // closed without saving
+    };
+    let text = submitted.inputs.into_iter().next().unwrap_or_default();
+    let reply = engine.command(who.context(), &Command::Config(config(id, text)));
+    let answer = CreateInteractionResponse::Message(render::private(render::embed(&reply)));
+    submitted.interaction.create_response(ctx.http(), answer).await?;
+    Ok(())
 }
 
 /// Bring back a topic's default text

@@ -13,7 +13,6 @@ use serenity::all::{ApplicationFlags, ClientBuilder, GatewayError, GatewayIntent
 
 use crate::content::Msg;
 use crate::engine::Engine;
-use crate::reply::Reply;
 
 pub use commands::DIRECT;
 pub use render::MORE;
@@ -121,8 +120,8 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             tracing::error!(command = %ctx.command().qualified_name, error = %error, "a command failed");
         }
         poise::FrameworkError::GuildOnly { ctx, .. } => {
-            let text = ctx.data().engine.content().messages.template(Msg::ServerOnly);
-            if let Err(e) = ctx.send(render::command_reply(&Reply::notice(text), None)).await {
+            let reply = ctx.data().engine.notice(commands::Who::of(ctx).context(), Msg::ServerOnly, &[]);
+            if let Err(e) = ctx.send(render::command_reply(&reply, None)).await {
                 tracing::error!(error = %e, "answering a command used outside a server failed");
             }
         }

@@ -3,8 +3,8 @@
 
 use poise::CreateReply;
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponseMessage, CreateMessage, Message, MessageFlags,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, Message, MessageFlags,
 };
 
 use crate::reply::{More, Reply};
@@ -53,7 +53,10 @@ fn buttons(reply: &Reply, line: Option<&str>) -> Option<CreateActionRow> {
 
 /// An answer to a slash command; `line` redoes the command for its button.
 pub fn command_reply(reply: &Reply, line: Option<&str>) -> CreateReply {
-    let answer = CreateReply::default().embed(embed(reply)).ephemeral(reply.ephemeral).allowed_mentions(no_pings());
+    let mut answer = CreateReply::default().embed(embed(reply)).ephemeral(reply.ephemeral).allowed_mentions(no_pings());
+    if let Some(file) = &reply.file {
+        answer = answer.attachment(CreateAttachment::bytes(file.text.as_bytes(), &file.name));
+    }
     match buttons(reply, line) {
         Some(row) => answer.components(vec![row]),
         None => answer,

@@ -88,7 +88,7 @@ pub(super) fn channel_label(id: &str) -> String {
 }
 
 /// A channel as typed (`#general`, `<#123>`, `123`) reduced to its id.
-fn channel_id(input: &str) -> Option<String> {
+pub(super) fn channel_id(input: &str) -> Option<String> {
     let id = input.trim();
     let id = id.strip_prefix("<#").and_then(|rest| rest.strip_suffix('>')).unwrap_or(id);
     let id = id.strip_prefix('#').unwrap_or(id);

@@ -4,6 +4,7 @@
 //! and render the [`Reply`]. Everything a user can see is decided here, so it is tested here.
 
 mod crisis;
+mod transfer;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -22,6 +23,7 @@ use crate::reply::{More, Reply, Section};
 use crate::store::{Change, Settings, Store};
 
 pub use crisis::{Alert, Crisis, Place};
+pub use transfer::MAX_IMPORT_BYTES;
 
 /// The most substances one `/combo` compares (15 pairs, one line each).
 pub const MAX_COMBO: usize = 6;
@@ -102,6 +104,12 @@ impl Engine {
             Some(cmd) => Some(self.command(ctx, &cmd)),
             None => self.message(ctx, Place::Direct, line, Instant::now()).and_then(|crisis| crisis.reply),
         }
+    }
+
+    /// A short private answer from `messages.toml`, for what an adapter refuses before the
+    /// engine sees it (a file that cannot be read, a command used in the wrong place).
+    pub fn notice(&self, ctx: Context<'_>, msg: Msg, vars: &[(&str, &str)]) -> Reply {
+        Reply::notice(self.view(ctx).fill_with(self.msg(msg), vars))
     }
 
     /// Answers a command.
@@ -199,7 +207,7 @@ impl Engine {
             body: view.fill(summary),
             more: Some(More { label: self.msg(Msg::MoreLabel).to_string(), sections: self.sections(view, topic) }),
             footer: (needs_region && view.region.is_none()).then(|| view.fill(self.msg(Msg::NoRegionNote))),
-            ephemeral: false,
+            ..Reply::default()
         }
     }
 
@@ -295,7 +303,7 @@ impl Engine {
             body,
             more: Some(More { label: self.msg(Msg::MoreLabel).to_string(), sections }),
             footer: Some(view.fill(self.msg(Msg::ComboNote))),
-            ephemeral: false,
+            ..Reply::default()
         }
     }
 
@@ -389,6 +397,8 @@ impl Engine {
             ConfigCommand::CrisisMode(mode) => self.set_crisis_mode(ctx, view, *mode),
             ConfigCommand::AlertChannel(channel) => self.set_alert_channel(ctx, view, channel.as_deref()),
             ConfigCommand::Cooldown(minutes) => self.set_cooldown(ctx, view, *minutes),
+            ConfigCommand::Export => return self.export(ctx, view),
+            ConfigCommand::Import { text, apply } => self.import(ctx, view, text, *apply),
         };
         Reply::notice(result.unwrap_or_else(|message| message))
     }
@@ -468,7 +478,7 @@ impl Engine {
         let Some(number) = number.map(str::trim) else {
             return self.save(ctx, view, &mut |s| s.emergency = None, Msg::ConfigEmergencyCleared, &[]);
         };
-        if limits::len(number) > MAX_EMERGENCY_LEN || !EMERGENCY_NUMBER.is_match(number) {
+        if !valid_emergency(number) {
             return Err(view.fill_with(self.msg(Msg::InvalidEmergency), &[("max", &MAX_EMERGENCY_LEN.to_string())]));
         }
         self.save(ctx, view, &mut |s| s.emergency = Some(number.to_string()), Msg::ConfigEmergencySet, &[])
@@ -484,12 +494,24 @@ impl Engine {
     }
 
     fn response_show(&self, view: &View<'_>, query: &str) -> Reply {
-        let Some(id) = self.response_id(query) else {
-            return Reply::notice(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))]));
-        };
-        let topic = self.content.topic(&id).or_else(|| self.content.substance(&id).map(|s| &s.topic));
-        let text = view.settings.overrides.get(&id).or(topic.map(|t| &t.summary)).cloned().unwrap_or_default();
-        Reply { title: id, body: view.fill(&text), ephemeral: true, ..Reply::default() }
+        match self.response_text(view, query) {
+            Some((id, text)) => Reply { title: id, body: view.fill(&text), ephemeral: true, ..Reply::default() },
+            None => Reply::notice(view.fill_with(self.msg(Msg::UnknownResponse), &[("input", &echo(query))])),
+        }
+    }
+
+    /// A topic's id and the short text it shows now, as written (placeholders not filled in).
+    fn response_text(&self, view: &View<'_>, query: &str) -> Option<(String, String)> {
+        let id = self.response_id(query)?;
+        let topic = self.content.topic(&id).or_else(|| self.content.substance(&id).map(|s| &s.topic))?;
+        let text = view.settings.overrides.get(&id).unwrap_or(&topic.summary).clone();
+        Some((id, text))
+    }
+
+    /// What a moderator edits in a text box (on Discord, a modal): the topic's id and its
+    /// current short text as written. `None` for no such topic.
+    pub fn editable_response(&self, ctx: Context<'_>, query: &str) -> Option<(String, String)> {
+        self.response_text(&self.view(ctx), query)
     }
 
     /// Checks a moderator's text for a topic: the topic exists and the text fits once this
@@ -745,6 +767,11 @@ impl Engine {
         };
         self.save(ctx, view, &mut |s| s.resources.retain(|r| *r != old), Msg::ResourceRemoved, &[("n", &number)])
     }
+}
+
+/// An emergency number as moderators may set it: short, digits and simple punctuation.
+fn valid_emergency(number: &str) -> bool {
+    limits::len(number) <= MAX_EMERGENCY_LEN && EMERGENCY_NUMBER.is_match(number)
 }
 
 /// `resource` with the typed fields applied (an empty value or `-` clears an optional one),

@@ -10,7 +10,12 @@ use serde::{Deserialize, Serialize};
 use super::{Settings, Store, StoreError};
 
 /// The version of the record layout written by this build.
-const SCHEMA: u32 = 1;
+///
+/// Migrations, oldest first (a record is migrated when it is read, and written back in the new
+/// layout with the next change):
+/// - 1 → 2: listening channels, crisis mode, alert channel, cooldown and opt-outs were added;
+///   a version 1 record reads with their defaults (no channels, quiet replies, 5 minutes).
+const SCHEMA: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Record {
@@ -140,6 +145,26 @@ mod tests {
             t.join().unwrap();
         }
         assert_eq!(store.settings("shared").unwrap().overrides.len(), 100);
+    }
+
+    #[test]
+    fn records_of_the_first_schema_are_read_with_the_new_settings_at_their_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let v1 = r#"{"schema":1,"settings":{"region":"ie","emergency":null,"overrides":{},"phrases":[],"resources":[],"history":[{"at":1,"actor":"mod","what":"Region set"}]}}"#;
+        {
+            let db = sled::open(dir.path()).unwrap();
+            db.insert(SledStore::key("old"), v1.as_bytes()).unwrap();
+            db.flush().unwrap();
+        }
+        let store = SledStore::open(dir.path()).unwrap();
+        let settings = store.settings("old").unwrap();
+        assert_eq!(settings.region.as_deref(), Some("ie"));
+        assert_eq!(settings.history.len(), 1);
+        assert!(settings.listen.is_empty() && settings.crisis_mode == crate::store::CrisisMode::Reply);
+        assert_eq!(settings.cooldown_minutes(), crate::store::DEFAULT_COOLDOWN_MINUTES);
+        store.update("old", &mut |s| s.cooldown = Some(9)).unwrap();
+        let raw = store.db.get(SledStore::key("old")).unwrap().unwrap();
+        assert!(raw.starts_with(br#"{"schema":2,"#), "written back in the new layout");
     }
 
     #[test]

@@ -206,6 +206,8 @@ pub struct Request {
     pub status: u16,
     /// When it arrived (for latency measurements).
     pub at: Instant,
+    /// Files sent with it (multipart parts with a filename): name and text.
+    pub files: Vec<(String, String)>,
 }
 
 impl std::fmt::Display for Request {
@@ -260,6 +262,8 @@ struct State {
     originals: HashMap<String, Value>,
     /// Guild id (None = global) → the commands last registered with PUT.
     commands: HashMap<Option<u64>, Value>,
+    /// Files served at `/files/{name}` (attachments people upload).
+    hosted: HashMap<String, String>,
 }
 
 struct SessionHandle {
@@ -403,6 +407,12 @@ impl FakeDiscord {
         assert!(unexpected.is_empty(), "fake Discord: unexpected request(s):\n{}", unexpected.join("\n"));
     }
 
+    /// Serves `text` as an uploaded file; returns its URL (for an attachment's `url`).
+    pub fn host_file(&self, name: &str, text: &str) -> String {
+        self.shared.lock().hosted.insert(name.to_string(), text.to_string());
+        format!("{}/files/{name}", self.api_url())
+    }
+
     /// Adds a fault at run time; same meaning as an entry of [`FakeOptions::fail_next`].
     pub fn fail_next(&self, path_contains: &str, status: u16, retry_after: Option<f64>) {
         self.shared.lock().faults.push((path_contains.to_string(), status, retry_after));
@@ -515,19 +525,21 @@ struct Reply {
     status: u16,
     body: Option<Value>,
     retry_after: Option<f64>,
+    /// A plain-text body instead of JSON (a hosted file).
+    text: Option<String>,
 }
 
 impl Reply {
     fn json(body: Value) -> Reply {
-        Reply { status: 200, body: Some(body), retry_after: None }
+        Reply { status: 200, body: Some(body), retry_after: None, text: None }
     }
 
     fn no_content() -> Reply {
-        Reply { status: 204, body: None, retry_after: None }
+        Reply { status: 204, body: None, retry_after: None, text: None }
     }
 
     fn error(status: u16, message: &str, code: u64) -> Reply {
-        Reply { status, body: Some(json!({"message": message, "code": code})), retry_after: None }
+        Reply { status, body: Some(json!({"message": message, "code": code})), retry_after: None, text: None }
     }
 }
 
@@ -539,17 +551,17 @@ async fn handle_rest(shared: &Shared, req: hyper::Request<Incoming>) -> hyper::R
     let content_type =
         req.headers().get(hyper::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let bytes = req.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
-    let body = if content_type.starts_with("multipart/form-data") {
-        multipart_payload_json(&content_type, &bytes)
+    let (body, files) = if content_type.starts_with("multipart/form-data") {
+        multipart(&content_type, &bytes)
     } else {
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        (serde_json::from_slice(&bytes).unwrap_or(Value::Null), Vec::new())
     };
 
     let reply = route(shared, &method, &path, &body);
 
     {
         let mut st = shared.lock();
-        st.requests.push(Request { method, path, query, body, status: reply.status, at });
+        st.requests.push(Request { method, path, query, body, status: reply.status, at, files });
     }
     shared.bump();
 
@@ -558,6 +570,10 @@ async fn handle_rest(shared: &Shared, req: hyper::Request<Incoming>) -> hyper::R
         response = response.header("retry-after", secs.to_string());
     }
     let bytes = match reply.body {
+        _ if reply.text.is_some() => {
+            response = response.header(hyper::header::CONTENT_TYPE, "text/plain; charset=utf-8");
+            Bytes::from(reply.text.unwrap_or_default())
+        }
         Some(body) => {
             response = response.header(hyper::header::CONTENT_TYPE, "application/json");
             Bytes::from(body.to_string())
@@ -567,21 +583,26 @@ async fn handle_rest(shared: &Shared, req: hyper::Request<Incoming>) -> hyper::R
     response.body(Full::new(bytes)).expect("valid fake response")
 }
 
-/// The `payload_json` part of a multipart body (how serenity sends messages with attachments).
-fn multipart_payload_json(content_type: &str, bytes: &[u8]) -> Value {
+/// The `payload_json` part of a multipart body (how serenity sends messages with attachments)
+/// and its files, by name.
+fn multipart(content_type: &str, bytes: &[u8]) -> (Value, Vec<(String, String)>) {
+    let mut payload = Value::Null;
+    let mut files = Vec::new();
     let Some(boundary) = content_type.split(';').find_map(|p| p.trim().strip_prefix("boundary=")) else {
-        return Value::Null;
+        return (payload, files);
     };
     let delimiter = format!("--{}", boundary.trim_matches('"'));
     let text = String::from_utf8_lossy(bytes);
     for part in text.split(delimiter.as_str()) {
         let Some((headers, content)) = part.split_once("\r\n\r\n") else { continue };
+        let content = content.strip_suffix("\r\n").unwrap_or(content);
         if headers.contains("name=\"payload_json\"") {
-            let content = content.strip_suffix("\r\n").unwrap_or(content);
-            return serde_json::from_str(content).unwrap_or(Value::Null);
+            payload = serde_json::from_str(content).unwrap_or(Value::Null);
+        } else if let Some(name) = headers.split("filename=\"").nth(1).and_then(|rest| rest.split('"').next()) {
+            files.push((name.to_string(), content.to_string()));
         }
     }
-    Value::Null
+    (payload, files)
 }
 
 fn take_fault(shared: &Shared, path: &str) -> Option<(u16, Option<f64>)> {
@@ -602,13 +623,17 @@ fn route(shared: &Shared, method: &str, path: &str, body: &Value) -> Reply {
         } else {
             json!({"message": format!("{status}: fault injected by the fake"), "code": 0})
         };
-        return Reply { status, body: Some(body), retry_after };
+        return Reply { status, body: Some(body), retry_after, text: None };
     }
 
     let app = opts.application_id.to_string();
     let segments: Vec<&str> = path.strip_prefix("/api/v10").unwrap_or(path).trim_matches('/').split('/').collect();
     match (method, segments.as_slice()) {
         ("GET", ["gateway"]) => Reply::json(json!({"url": shared.gateway_url})),
+        ("GET", ["files", name]) => match shared.lock().hosted.get(*name) {
+            Some(text) => Reply { status: 200, text: Some(text.clone()), ..Reply::no_content() },
+            None => Reply::error(404, "Unknown file", 0),
+        },
         ("GET", ["gateway", "bot"]) => Reply::json(json!({
             "url": shared.gateway_url,
             "shards": 1,
@@ -1361,4 +1386,16 @@ pub fn modal_submit(
         .collect();
     let data = json!({"custom_id": custom_id, "components": rows});
     interaction(5, channel_id, Invoker::Guild { guild_id, member }, data)
+}
+
+/// An attachment option (type 11) and the `resolved` entry Discord sends with it: set
+/// `data.resolved.attachments` of the interaction to the second value.
+pub fn attachment_option(name: &str, filename: &str, url: &str, size: usize) -> (Value, Value) {
+    let id = next_id().to_string();
+    let option = json!({ "name": name, "type": 11, "value": id });
+    let resolved = json!({ id.clone(): {
+        "id": id, "filename": filename, "size": size, "url": url, "proxy_url": url,
+        "content_type": "application/toml", "ephemeral": true
+    }});
+    (option, resolved)
 }
