@@ -52,9 +52,13 @@ async fn latency() {
     }));
     fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT).await;
 
-    let member = Member::member();
-    let events: Vec<_> =
-        (0..WARMUP + MEASURED).map(|_| slash_command(GUILD_ID, CHANNEL_ID, &member, "overdose", json!([]))).collect();
+    // A different member each time: the per-member command limit is not what is measured.
+    let events: Vec<_> = (0..WARMUP + MEASURED)
+        .map(|i| {
+            let member = Member::new(6_000_000 + i as u64, "bench", fake_discord::MEMBER_PERMISSIONS);
+            slash_command(GUILD_ID, CHANNEL_ID, &member, "overdose", json!([]))
+        })
+        .collect();
     let mut sent = HashMap::new();
     let mut ticks = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Burst);
@@ -69,6 +73,8 @@ async fn latency() {
     }
     let is_callback = |r: &fake_discord::Request| r.method == "POST" && r.path.ends_with("/callback");
     let callbacks = fake.wait_requests(is_callback, WARMUP + MEASURED, WAIT).await;
+    let answered = callbacks.iter().filter(|r| r.body["data"]["components"][0]["components"][0]["label"] == "More");
+    assert_eq!(answered.count(), WARMUP + MEASURED, "every answer is the /overdose text with its button");
     let mut micros: Vec<u128> = callbacks
         .iter()
         .filter_map(|r| {

@@ -3,6 +3,7 @@
 //! The console and text-prefix platforms use [`parse`]; Discord builds the same values from
 //! slash-command options. The engine never sees platform types.
 
+use crate::content::Category;
 use crate::detect::Level;
 use crate::store::CrisisMode;
 
@@ -22,8 +23,11 @@ pub enum Command {
     SaferUse(Option<String>),
     /// `/combo a b [more...]`: the words as typed; the engine groups multi-word names.
     Combo(Vec<String>),
-    /// `/resources [category]`.
-    Resources(Option<String>),
+    /// `/resources [category] [area]`: the category's first word (or `all`), then the area.
+    Resources {
+        category: Option<String>,
+        area: Option<String>,
+    },
     Config(ConfigCommand),
     /// `/optout` (false) or `/optin` (true): whether Harbor may reply on its own to the
     /// person's messages.
@@ -46,7 +50,10 @@ impl Command {
             Command::Overdose(kind) => with("overdose", kind),
             Command::SaferUse(query) => with("saferuse", query),
             Command::Combo(words) => format!("/combo {}", words.join(" ")),
-            Command::Resources(category) => with("resources", category),
+            Command::Resources { category, area: None } => with("resources", category),
+            Command::Resources { category, area: Some(area) } => {
+                format!("/resources {} {area}", category.as_deref().unwrap_or("all"))
+            }
             Command::Config(_) | Command::AutoReplies(_) | Command::Unknown(_) => return None,
         })
     }
@@ -118,13 +125,25 @@ pub fn parse(line: &str) -> Option<Command> {
         "overdose" | "od" => Command::Overdose(arg),
         "saferuse" => Command::SaferUse(arg),
         "combo" => Command::Combo(args.split_whitespace().map(str::to_string).collect()),
-        "resources" => Command::Resources(arg),
+        "resources" => resources(args),
         "config" => Command::Config(parse_config(args)),
         "optout" => Command::AutoReplies(false),
         "optin" => Command::AutoReplies(true),
         _ if TOPIC_COMMANDS.contains(&name.as_str()) => Command::Topic(name),
         _ => Command::Unknown(name),
     })
+}
+
+/// `[category] [area]`: the longest run of first words that names a category (`syringe
+/// services` is one), or else the first word; the rest is the area.
+fn resources(args: &str) -> Command {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let split = (1..=words.len())
+        .rev()
+        .find(|&n| Category::parse(&words[..n].join(" ")).is_some())
+        .unwrap_or(words.len().min(1));
+    let joined = |w: &[&str]| (!w.is_empty()).then(|| w.join(" "));
+    Command::Resources { category: joined(&words[..split]), area: joined(&words[split..]) }
 }
 
 fn parse_config(args: &str) -> ConfigCommand {
@@ -272,6 +291,8 @@ mod tests {
             "/saferuse china white",
             "/combo a b c",
             "/resources naloxone",
+            "/resources all old town",
+            "/resources syringe services east end",
         ] {
             let command = parse(line).unwrap();
             assert_eq!(command.to_line().as_deref(), Some(line));

@@ -4,7 +4,7 @@
 //! [`content`] holds every word the bot says (loaded from `responses/`), [`engine`] turns
 //! commands and chat messages into [`reply::Reply`] values, [`detect`] decides whether a chat
 //! message reads as a crisis, and [`store`] keeps each community's settings. The adapters
-//! ([`console`], [`scan`], [`discord`], and later Matrix) only translate to and from the engine.
+//! ([`console`], [`scan`], [`discord`], [`matrix`]) only translate to and from the engine.
 
 pub mod command;
 pub mod console;
@@ -13,6 +13,7 @@ pub mod detect;
 pub mod discord;
 pub mod engine;
 pub mod limits;
+pub mod matrix;
 pub mod reply;
 pub mod scan;
 pub mod store;

@@ -1,4 +1,4 @@
-//! The `harbor` command line: `discord`, `console`, `scan` and `check`.
+//! The `harbor` command line: `discord`, `matrix`, `console`, `scan`, `check`, `backup` and `restore`.
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use harbor::content::{Content, ContentSource};
 use harbor::detect::Detector;
 use harbor::engine::{Context, Engine};
-use harbor::store::{MemoryStore, SledStore, Store};
+use harbor::store::{MemoryStore, SledStore, Store, backup};
 
 /// Harbor: safer-use information and quiet overdose help for peer-support chat communities.
 #[derive(Parser)]
@@ -43,6 +43,34 @@ enum Cmd {
         /// does the rate limiting.
         #[arg(long, env = "DISCORD_PROXY", value_name = "URL")]
         proxy: Option<String>,
+    },
+    /// Run the bot on a Matrix homeserver. The password or access token comes from MATRIX_PASSWORD
+    /// or MATRIX_ACCESS_TOKEN, or from --password-file or --token-file, never from the command line.
+    Matrix {
+        /// The homeserver's client-server API, such as https://matrix.example.org.
+        #[arg(long, env = "MATRIX_HOMESERVER", value_name = "URL")]
+        homeserver: String,
+        /// The bot's account, such as @harbor:example.org.
+        #[arg(long, env = "MATRIX_USER", value_name = "USER_ID")]
+        user: String,
+        /// Keep settings (and where the bot is in each room's history) in this directory.
+        #[arg(long, env = "HARBOR_DATA", value_name = "DIR", default_value = "harbor-data")]
+        data: PathBuf,
+        /// Use the content in this directory instead of the built-in responses/.
+        #[arg(long, value_name = "DIR")]
+        responses: Option<PathBuf>,
+        /// Read the account's password from this file.
+        #[arg(long, value_name = "FILE", conflicts_with = "token_file")]
+        password_file: Option<PathBuf>,
+        /// Read an access token from this file instead of logging in with a password.
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        /// What commands start with, as in `!harbor overdose`.
+        #[arg(long, default_value = harbor::matrix::DEFAULT_PREFIX)]
+        prefix: String,
+        /// The power level a room member needs to change settings (50 is "Moderator").
+        #[arg(long, value_name = "N", default_value_t = harbor::matrix::DEFAULT_MODERATOR_LEVEL)]
+        moderator_level: i64,
     },
     /// Run the bot in this terminal: `/commands`, or chat messages to see how it reacts.
     Console {
@@ -77,6 +105,28 @@ enum Cmd {
         /// Check this directory instead of the built-in responses/.
         #[arg(long, value_name = "DIR")]
         responses: Option<PathBuf>,
+    },
+    /// Save every community's settings to one file, for `harbor restore`. Stop the bot first.
+    Backup {
+        /// The file to write.
+        file: PathBuf,
+        /// The data directory to back up.
+        #[arg(long, env = "HARBOR_DATA", value_name = "DIR", default_value = "harbor-data")]
+        data: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Bring back the settings of a file `harbor backup` wrote. Stop the bot first.
+    Restore {
+        /// The backup to read.
+        file: PathBuf,
+        /// The data directory to restore into.
+        #[arg(long, env = "HARBOR_DATA", value_name = "DIR", default_value = "harbor-data")]
+        data: PathBuf,
+        /// Replace the settings already in the data directory (all of them).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -120,6 +170,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
             let options = harbor::discord::Options { token, guild, proxy };
             let result = runtime.block_on(harbor::discord::run(engine, options, stop_signal()));
+            store.flush()?;
+            result?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Matrix { homeserver, user, data, responses, password_file, token_file, prefix, moderator_level } => {
+            let auth = harbor::matrix::credentials(password_file.as_deref(), token_file.as_deref())?;
+            let content = Content::load(&ContentSource::from_option(responses))?;
+            let store = Arc::new(SledStore::open(&data)?);
+            let engine = Arc::new(Engine::new(Arc::new(content), Arc::clone(&store) as Arc<dyn Store>));
+            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            let state = Arc::clone(&store) as Arc<dyn Store>;
+            let options = harbor::matrix::Options { homeserver, user, auth, prefix, moderator_level, store: state };
+            let result = runtime.block_on(harbor::matrix::run(engine, options, stop_signal()));
             store.flush()?;
             result?;
             Ok(ExitCode::SUCCESS)
@@ -180,6 +243,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Cmd::Backup { file, data, force } => {
+            // Opening a directory that isn't there would create an empty store and back that up.
+            if !data.is_dir() {
+                anyhow::bail!(
+                    "there is no data directory {}: name the bot's with --data DIR or HARBOR_DATA",
+                    data.display()
+                );
+            }
+            let store = SledStore::open(&data)?;
+            let count = backup::write(&store, &file, force)?;
+            println!("Backed up the settings of {} to {}.", backup::communities(count), file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Restore { file, data, force } => {
+            // The whole file is checked before the store is opened, so a bad one writes nothing.
+            let communities = backup::read(&file)?;
+            let store = SledStore::open(&data)?;
+            backup::restore(&store, &communities, force)?;
+            let restored = backup::communities(communities.len());
+            println!("Restored the settings of {restored} into {}.", data.display());
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -3,149 +3,22 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use serde_json::{Value, json};
+use support::bot::{Bot, WAIT, assert_no_pings, ephemeral, group, is_post_in, sub};
 use support::fake_discord::{
-    CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, Request, attachment_option, autocomplete, button,
-    dm_channel_id, dm_message_create, dm_slash_command, message_create, modal_submit, slash_command,
+    CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, OTHER_CHANNEL_ID, Request, attachment_option, autocomplete,
+    button, dm_channel_id, dm_message_create, dm_slash_command, message_create, modal_submit, slash_command,
 };
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use harbor::content::Content;
-use harbor::engine::Engine;
 use harbor::store::{SledStore, Store};
 
-const WAIT: Duration = Duration::from_secs(20);
-/// How long a test waits to be sure the bot stays silent.
-const QUIET: Duration = Duration::from_millis(500);
 /// The second text channel of the default guild: Harbor is never told to listen there.
-const OTHER_CHANNEL: u64 = CHANNEL_ID + 1;
-
-/// A running bot and the fake it talks to.
-struct Bot {
-    fake: FakeDiscord,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<anyhow::Result<()>>,
-    data: tempfile::TempDir,
-}
-
-impl Bot {
-    async fn start(options: FakeOptions) -> Bot {
-        Bot::start_with(options, tempfile::tempdir().unwrap(), Some(GUILD_ID)).await
-    }
-
-    async fn start_with(options: FakeOptions, data: tempfile::TempDir, guild: Option<u64>) -> Bot {
-        let fake = FakeDiscord::start(options).await;
-        let store: Arc<dyn Store> = Arc::new(open_store(data.path()).await);
-        let engine = Arc::new(Engine::new(Arc::new(Content::embedded()), store));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let options = harbor::discord::Options { token: "fake-token".into(), guild, proxy: Some(fake.api_url()) };
-        let task = tokio::spawn(harbor::discord::run(engine, options, async {
-            let _ = stopped.await;
-        }));
-        fake.identified(WAIT).await;
-        // Commands are registered once the bot is ready; after that it answers.
-        fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT).await;
-        Bot { fake, stop: Some(stop), task, data }
-    }
-
-    /// Stops the bot as Ctrl-C would and hands back its data directory.
-    async fn stop(mut self) -> tempfile::TempDir {
-        assert_no_pings(&self.fake.requests());
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let result = tokio::time::timeout(WAIT, &mut self.task).await.expect("the bot stops").expect("no panic");
-        result.expect("the bot stops cleanly");
-        self.data
-    }
-
-    /// Runs a slash command and returns the callback body Harbor answered with.
-    async fn command(&self, member: &Member, name: &str, options: Value) -> Value {
-        self.command_in(CHANNEL_ID, member, name, options).await
-    }
-
-    async fn command_in(&self, channel: u64, member: &Member, name: &str, options: Value) -> Value {
-        let event = slash_command(GUILD_ID, channel, member, name, options);
-        self.answer_to(event).await
-    }
-
-    async fn answer_to(&self, event: Value) -> Value {
-        let id = event["id"].as_str().expect("interaction id").to_string();
-        self.fake.send_event("INTERACTION_CREATE", event).await;
-        let callback = format!("/interactions/{id}/");
-        self.fake.wait_request(|r| r.method == "POST" && r.path.contains(&callback), WAIT).await.body
-    }
-
-    /// Harbor's posts in a channel so far.
-    fn posts(&self, channel: u64) -> Vec<Value> {
-        self.fake.requests().into_iter().filter(|r| is_post_in(r, channel)).map(|r| r.body).collect()
-    }
-
-    /// Waits for Harbor's `n`-th post in a channel (from 1) and returns it.
-    async fn post(&self, channel: u64, n: usize) -> Value {
-        let posts = self.fake.wait_requests(|r| is_post_in(r, channel), n, WAIT).await;
-        posts[n - 1].body.clone()
-    }
-
-    /// A chat message Harbor answers in its channel: the answer.
-    async fn chat_answered(&self, channel: u64, author: &Member, text: &str) -> Value {
-        let before = self.posts(channel).len();
-        self.fake.send_event("MESSAGE_CREATE", message_create(GUILD_ID, channel, author.user_id, text)).await;
-        self.post(channel, before + 1).await
-    }
-
-    /// A chat message Harbor leaves alone: no post in its channel within half a second, ages
-    /// on loopback.
-    async fn chat_unanswered(&self, channel: u64, author: &Member, text: &str) {
-        let before = self.posts(channel).len();
-        self.fake.send_event("MESSAGE_CREATE", message_create(GUILD_ID, channel, author.user_id, text)).await;
-        tokio::time::sleep(QUIET).await;
-        assert_eq!(self.posts(channel).len(), before, "no answer to {text:?} in {channel}");
-    }
-}
-
-/// The store in `dir`, once a bot stopped a moment ago has let go of it (its gateway tasks end
-/// just after it returns).
-async fn open_store(dir: &std::path::Path) -> SledStore {
-    for _ in 0..50 {
-        if let Ok(store) = SledStore::open(dir) {
-            return store;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    SledStore::open(dir).expect("the store opens")
-}
-
-fn is_post_in(request: &Request, channel: u64) -> bool {
-    request.method == "POST" && request.path.ends_with(&format!("/channels/{channel}/messages"))
-}
+const OTHER_CHANNEL: u64 = OTHER_CHANNEL_ID;
 
 /// The bot's command registration (a PUT of the whole list).
 fn registration(bot: &Bot) -> Request {
     bot.fake.requests().into_iter().find(|r| r.method == "PUT" && r.path.ends_with("/commands")).expect("registered")
-}
-
-/// Every body the bot sent: allowed mentions present, parsing nothing, naming nobody.
-fn assert_no_pings(requests: &[Request]) {
-    for r in requests.iter().filter(|r| matches!(r.method.as_str(), "POST" | "PATCH")) {
-        let body = &r.body;
-        let Some(data) =
-            body.get("data").or(Some(body)).filter(|d| d.get("embeds").is_some() || d.get("content").is_some())
-        else {
-            continue;
-        };
-        let mentions = &data["allowed_mentions"];
-        assert!(mentions.is_object(), "{} {} has no allowed_mentions: {body}", r.method, r.path);
-        assert_eq!(mentions["parse"], json!([]), "{} {}: {body}", r.method, r.path);
-        for list in ["users", "roles"] {
-            assert!(mentions[list].as_array().is_none_or(Vec::is_empty), "{} {}: {body}", r.method, r.path);
-        }
-        assert_ne!(mentions["replied_user"], json!(true), "{} {}: {body}", r.method, r.path);
-    }
 }
 
 /// The first embed of an interaction answer (type 4).
@@ -154,20 +27,8 @@ fn embed(answer: &Value) -> &Value {
     &answer["data"]["embeds"][0]
 }
 
-fn ephemeral(answer: &Value) -> bool {
-    answer["data"]["flags"].as_u64().is_some_and(|f| f & 64 != 0)
-}
-
 fn button_id(data: &Value) -> Option<&str> {
     data["components"][0]["components"][0]["custom_id"].as_str()
-}
-
-fn sub(name: &str, options: Value) -> Value {
-    json!([{ "name": name, "type": 1, "options": options }])
-}
-
-fn group(name: &str, sub_name: &str, options: Value) -> Value {
-    json!([{ "name": name, "type": 2, "options": sub(sub_name, options) }])
 }
 
 fn string(name: &str, value: &str) -> Value {

@@ -723,3 +723,30 @@ fn a_bad_import_says_what_is_wrong_and_changes_nothing() {
     let refused = import(&engine, MEMBER, &good, true);
     assert!(refused.contains("Only moderators"), "{refused}");
 }
+
+#[test]
+fn resources_can_be_narrowed_to_an_area_with_national_services_still_listed() {
+    let engine = engine();
+    for line in [
+        "/config region us",
+        r#"/config resource add category=naloxone name="Old Town Pharmacy" area="Old Town""#,
+        r#"/config resource add category=naloxone name="Riverside Clinic" area=Riverside"#,
+        r#"/config resource add category=naloxone name="Mail-order kits""#,
+    ] {
+        ask(&engine, MODERATOR, line);
+    }
+    let shown = |line: &str| {
+        let reply = ask(&engine, MEMBER, line);
+        reply.more.map(|m| m.sections.iter().map(|s| s.body.clone()).collect::<Vec<_>>().join("\n")).unwrap_or_default()
+    };
+    let old_town = shown("/resources naloxone old town");
+    assert!(old_town.contains("Old Town Pharmacy") && old_town.contains("Mail-order kits"), "{old_town}");
+    assert!(!old_town.contains("Riverside"), "{old_town}");
+    assert!(old_town.find("Mail-order kits") < old_town.find("NEXT Distro"), "local first, then national: {old_town}");
+    let riverside = shown("/resources all Riverside");
+    assert!(riverside.contains("Riverside Clinic") && !riverside.contains("Old Town Pharmacy"), "{riverside}");
+    let everything = shown("/resources");
+    assert!(everything.contains("Riverside Clinic") && everything.contains("Old Town Pharmacy"), "{everything}");
+    let spaced = shown("/resources syringe services");
+    assert!(!spaced.is_empty(), "a two-word category still works");
+}

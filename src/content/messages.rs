@@ -97,6 +97,7 @@ messages! {
     ResponsePreviewNote = "response_preview_note" ["id"];
     CrisisAlert = "crisis_alert" ["level", "link"];
     ServerOnly = "server_only" [];
+    RateLimited = "rate_limited" [];
     ExportDone = "export_done" [];
     ModalTitle = "modal_title" ["id"];
     ModalLabel = "modal_label" [];
@@ -108,6 +109,7 @@ messages! {
     ImportUnchanged = "import_unchanged" [];
     OptedOut = "opted_out" [];
     OptedIn = "opted_in" [];
+    EncryptedRoom = "encrypted_room" [];
     ConfigListenAdded = "config_listen_added" ["channel"];
     ConfigListenRemoved = "config_listen_removed" ["channel"];
     ListenNotListed = "listen_not_listed" ["channel"];

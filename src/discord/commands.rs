@@ -1,6 +1,8 @@
 //! Slash commands: each a small function that turns its options into a [`Command`] for the
 //! engine. Who may change settings is decided in one place, [`Who::new`].
 
+use std::time::Instant;
+
 use poise::ChoiceParameter;
 use serenity::all::{
     Attachment, AutocompleteChoice, ChannelId, CreateAutocompleteResponse, CreateInputText, CreateInteractionResponse,
@@ -73,6 +75,31 @@ pub fn all(data_topics: impl Fn(&str) -> Option<String>) -> Vec<poise::Command<D
         commands.push(command);
     }
     commands
+}
+
+/// Marks an invocation already counted by [`admit`].
+struct Admitted;
+
+/// The global command check: the engine's rate limit (one per member and community), answered
+/// with its notice here. poise runs this check once per level of `/config listen add`, so an
+/// invocation is counted once; autocomplete is not a command and is never counted or refused.
+pub async fn admit(ctx: Ctx<'_>) -> Result<bool, Error> {
+    let poise::Context::Application(app) = ctx else { return Ok(true) }; // slash commands only
+    if app.interaction_type == poise::CommandInteractionType::Autocomplete
+        || ctx.invocation_data::<Admitted>().await.is_some()
+    {
+        return Ok(true);
+    }
+    match ctx.data().engine.rate_limit(Who::of(ctx).context(), Instant::now()) {
+        None => {
+            ctx.set_invocation_data(Admitted).await;
+            Ok(true)
+        }
+        Some(notice) => {
+            ctx.send(render::command_reply(&notice, None)).await?;
+            Ok(false)
+        }
+    }
 }
 
 /// Asks the engine and answers, with a button for the details.
@@ -172,8 +199,11 @@ async fn resources(
     #[autocomplete = "categories"]
     #[max_length = 100]
     category: Option<String>,
+    #[description = "Only local services in this area (a neighbourhood, a town)"]
+    #[max_length = 100]
+    area: Option<String>,
 ) -> Result<(), Error> {
-    answer(ctx, Command::Resources(category)).await
+    answer(ctx, Command::Resources { category, area }).await
 }
 
 /// Stop Harbor replying on its own to your messages

@@ -6,9 +6,10 @@ mod events;
 mod render;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use anyhow::bail;
+use regex::Regex;
 use serenity::all::{ApplicationFlags, ClientBuilder, GatewayError, GatewayIntents, GuildId, HttpBuilder};
 
 use crate::content::Msg;
@@ -75,6 +76,7 @@ pub async fn run(engine: Arc<Engine>, options: Options, shutdown: impl Future<Ou
             event_handler: |framework, event| {
                 Box::pin(events::handle(framework.serenity_context, event, framework.user_data))
             },
+            command_check: Some(|ctx| Box::pin(commands::admit(ctx))),
             on_error: |error| Box::pin(on_error(error)),
             initialize_owners: false,
             ..Default::default()
@@ -112,23 +114,55 @@ pub async fn run(engine: Arc<Engine>, options: Options, shutdown: impl Future<Ou
     }
 }
 
-/// A command that failed is logged (without its arguments, which may be someone's words)
-/// and the person gets a short answer instead of "The application did not respond".
+/// A command that failed is logged without its arguments (they may be someone's words) and
+/// without interaction tokens.
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
-            tracing::error!(command = %ctx.command().qualified_name, error = %error, "a command failed");
+            tracing::error!(command = %ctx.command().qualified_name, error = %redacted(&error), "a command failed");
+        }
+        // Over the rate limit: `commands::admit` has answered with the notice already.
+        poise::FrameworkError::CommandCheckFailed { error: None, .. } => {}
+        poise::FrameworkError::CommandCheckFailed { error: Some(error), ctx, .. } => {
+            tracing::error!(
+                command = %ctx.command().qualified_name,
+                error = %redacted(&error),
+                "checking a command failed"
+            );
         }
         poise::FrameworkError::GuildOnly { ctx, .. } => {
             let reply = ctx.data().engine.notice(commands::Who::of(ctx).context(), Msg::ServerOnly, &[]);
             if let Err(e) = ctx.send(render::command_reply(&reply, None)).await {
-                tracing::error!(error = %e, "answering a command used outside a server failed");
+                tracing::error!(error = %redacted(&e), "answering a command used outside a server failed");
             }
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {
-                tracing::error!(error = %e, "handling an error failed");
+                tracing::error!(error = %redacted(&e), "handling an error failed");
             }
         }
+    }
+}
+
+/// Error text without interaction tokens: a failed request's error names its URL, and the URL
+/// of an interaction answer holds a token that can answer for the bot for 15 minutes.
+fn redacted(error: &dyn std::fmt::Display) -> String {
+    static TOKEN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(interactions/\d+/|webhooks/\d+/)[^/\s?]+").expect("valid token pattern"));
+    TOKEN.replace_all(&error.to_string(), "${1}[token]").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn errors_are_logged_without_interaction_tokens() {
+        let error =
+            "error sending request for url (https://discord.com/api/v10/interactions/123/aW50ZXJh.Y3Rpb24/callback)";
+        assert_eq!(
+            super::redacted(&error),
+            "error sending request for url (https://discord.com/api/v10/interactions/123/[token]/callback)"
+        );
+        let webhook = "404 at /api/v10/webhooks/1000/secret-token/messages/@original";
+        assert_eq!(super::redacted(&webhook), "404 at /api/v10/webhooks/1000/[token]/messages/@original");
     }
 }

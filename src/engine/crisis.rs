@@ -82,9 +82,15 @@ impl Cooldowns {
 }
 
 /// How a channel reads in settings and confirmations: Discord snowflakes as channel links,
-/// other ids as `#name`.
+/// Matrix room ids (`!id:server`) as they are, other ids as `#name`.
 pub(super) fn channel_label(id: &str) -> String {
-    if id.bytes().all(|b| b.is_ascii_digit()) { format!("<#{id}>") } else { format!("#{id}") }
+    if id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("<#{id}>")
+    } else if id.starts_with('!') {
+        id.to_string()
+    } else {
+        format!("#{id}")
+    }
 }
 
 /// A channel as typed (`#general`, `<#123>`, `123`) reduced to its id.
@@ -247,6 +253,7 @@ mod tests {
         assert_eq!(channel_id("<@&42>"), None, "a role mention is no channel");
         assert_eq!(channel_label("123456"), "<#123456>");
         assert_eq!(channel_label("general"), "#general");
+        assert_eq!(channel_label("!room:example.org"), "!room:example.org", "a Matrix room id, not an alias");
     }
 
     #[test]

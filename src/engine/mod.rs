@@ -4,6 +4,7 @@
 //! and render the [`Reply`]. Everything a user can see is decided here, so it is tested here.
 
 mod crisis;
+pub mod rate;
 mod transfer;
 
 use std::collections::HashMap;
@@ -53,6 +54,8 @@ pub struct Engine {
     detectors: Mutex<HashMap<String, (Vec<CustomPhrase>, Detector)>>,
     /// When each channel last got a crisis reply, and at what level (kept in memory only).
     cooldowns: crisis::Cooldowns,
+    /// How many commands each member sent lately (kept in memory only).
+    rate: rate::Limiter,
 }
 
 /// A community's settings resolved against the content: what `{emergency}` and `{region}` read.
@@ -66,9 +69,12 @@ struct View<'c> {
 impl View<'_> {
     /// The services `keep` accepts, as one field: the community's own first, then the
     /// region's national ones.
-    fn services(&self, keep: impl Fn(&Resource) -> bool) -> String {
+    /// With `area`, only the local services in that area (or with no area: they serve the whole
+    /// community); national ones always.
+    fn services(&self, keep: impl Fn(&Resource) -> bool, area: Option<&str>) -> String {
         let national = self.region.map_or(&[][..], |r| r.resources.as_slice());
-        resource_lines(self.settings.resources.iter().chain(national).filter(|r| keep(r)), limits::FIELD)
+        let local = self.settings.resources.iter().filter(|r| area.is_none_or(|a| in_area(r, a)));
+        resource_lines(local.chain(national).filter(|r| keep(r)), limits::FIELD)
     }
 
     fn fill(&self, template: &str) -> String {
@@ -84,7 +90,13 @@ impl View<'_> {
 
 impl Engine {
     pub fn new(content: Arc<Content>, store: Arc<dyn Store>) -> Engine {
-        Engine { content, store, detectors: Mutex::default(), cooldowns: crisis::Cooldowns::default() }
+        Engine {
+            content,
+            store,
+            detectors: Mutex::default(),
+            cooldowns: crisis::Cooldowns::default(),
+            rate: rate::Limiter::default(),
+        }
     }
 
     pub fn content(&self) -> &Content {
@@ -129,7 +141,7 @@ impl Engine {
                 None => self.unknown_substance(&view, query),
             },
             Command::Combo(words) => self.combo(&view, words),
-            Command::Resources(category) => self.resources(&view, category.as_deref()),
+            Command::Resources { category, area } => self.resources(&view, category.as_deref(), area.as_deref()),
             Command::AutoReplies(on) => self.auto_replies(ctx, &view, *on),
             Command::Config(_) if !ctx.moderator => Reply::notice(view.fill(self.msg(Msg::NotModerator))),
             Command::Config(config) => self.config(ctx, &view, config),
@@ -216,7 +228,7 @@ impl Engine {
     fn sections(&self, view: &View<'_>, topic: &Topic) -> Vec<Section> {
         let mut sections: Vec<Section> =
             topic.sections.iter().map(|s| Section { title: view.fill(&s.title), body: view.fill(&s.body) }).collect();
-        let services = view.services(|r| topic.resources.contains(&r.category));
+        let services = view.services(|r| topic.resources.contains(&r.category), None);
         if !services.is_empty() {
             sections.push(Section { title: view.fill(self.msg(Msg::ResourcesSectionTitle)), body: services });
         }
@@ -333,9 +345,10 @@ impl Engine {
         Ok(found)
     }
 
-    fn resources(&self, view: &View<'_>, category: Option<&str>) -> Reply {
+    fn resources(&self, view: &View<'_>, category: Option<&str>, area: Option<&str>) -> Reply {
         let wanted = match category.map(|c| (c, Category::parse(c))) {
             None => None,
+            Some((all, _)) if ALL_CATEGORIES.contains(&all.to_lowercase().as_str()) => None,
             Some((_, Some(c))) => Some(c),
             Some((input, None)) => {
                 let list: Vec<String> = Category::ALL.iter().map(|c| format!("`{}`", c.id())).collect();
@@ -354,7 +367,7 @@ impl Engine {
             .iter()
             .filter(|c| wanted.is_none_or(|w| w == **c))
             .filter_map(|c| {
-                let lines = view.services(|r| r.category == *c);
+                let lines = view.services(|r| r.category == *c, area);
                 (!lines.is_empty())
                     .then(|| Section { title: self.content.messages.category(*c).to_string(), body: lines })
             })
@@ -767,6 +780,17 @@ impl Engine {
         };
         self.save(ctx, view, &mut |s| s.resources.retain(|r| *r != old), Msg::ResourceRemoved, &[("n", &number)])
     }
+}
+
+/// Words for "every category" in `/resources all <area>`.
+const ALL_CATEGORIES: &[&str] = &["all", "any", "every"];
+
+/// Whether a local service is in the area asked for: either name contains the other, ignoring
+/// case ("Downtown" finds "Downtown Eastside"). A service with no area serves everyone.
+fn in_area(resource: &Resource, area: &str) -> bool {
+    let Some(own) = &resource.area else { return true };
+    let (own, area) = (own.to_lowercase(), area.trim().to_lowercase());
+    own.contains(&area) || area.contains(&own)
 }
 
 /// An emergency number as moderators may set it: short, digits and simple punctuation.

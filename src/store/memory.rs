@@ -1,6 +1,6 @@
 //! A store that lives only as long as the process: `harbor console` without `--data`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use super::{Settings, Store, StoreError};
@@ -8,6 +8,7 @@ use super::{Settings, Store, StoreError};
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     communities: Mutex<HashMap<String, Settings>>,
+    values: Mutex<HashMap<String, String>>,
 }
 
 impl MemoryStore {
@@ -29,5 +30,25 @@ impl Store for MemoryStore {
         change(&mut settings);
         map.insert(community.to_string(), settings.clone());
         Ok(settings)
+    }
+
+    fn communities(&self) -> Result<Vec<String>, StoreError> {
+        let mut ids: Vec<String> = self.lock().keys().cloned().collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    fn replace_all(&self, communities: &BTreeMap<String, Settings>) -> Result<(), StoreError> {
+        *self.lock() = communities.iter().map(|(id, settings)| (id.clone(), settings.clone())).collect();
+        Ok(())
+    }
+
+    fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.values.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(key).cloned())
+    }
+
+    fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.values.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(key.to_string(), value.to_string());
+        Ok(())
     }
 }

@@ -3,10 +3,13 @@
 //!
 //! Only settings moderators chose are stored. Chat message text never reaches a store.
 
+pub mod backup;
 mod memory;
 mod sled_store;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +18,14 @@ use crate::detect::CustomPhrase;
 
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
+
+/// The version of the [`Settings`] layout, written into every stored record and every backup.
+///
+/// Migrations, oldest first (a record is migrated when it is read, and written back in the new
+/// layout with the next change):
+/// - 1 → 2: listening channels, crisis mode, alert channel, cooldown and opt-outs were added;
+///   a version 1 record reads with their defaults (no channels, quiet replies, 5 minutes).
+const SCHEMA: u32 = 2;
 
 /// What moderators configured for one community (a Discord server, a Matrix room, a console).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +132,21 @@ pub enum StoreError {
     Backend(String),
     #[error("the stored settings of community {community:?} cannot be read: {reason}")]
     Corrupt { community: String, reason: String },
+    /// Another process has the store open; sled allows one at a time.
+    #[error(
+        "the data directory {} is in use by another harbor process: stop the bot (or the console using it) first",
+        dir.display()
+    )]
+    Locked { dir: PathBuf },
+    /// The store cannot be trusted: said when it is opened, so harbor stops rather than run
+    /// with some communities' settings silently gone.
+    #[error(
+        "the data directory {dir} is damaged: {reason}. To recover, move it aside (rather than delete it), then \
+         restore your last backup into a new one with `harbor restore BACKUP.json --data {dir}`, or start again \
+         with no settings",
+        dir = dir.display()
+    )]
+    Damaged { dir: PathBuf, reason: String },
 }
 
 /// Where settings live. Every write is durable when `update` returns.
@@ -132,10 +158,54 @@ pub trait Store: Send + Sync {
     /// `change` may be called more than once if another writer got there first.
     fn update(&self, community: &str, change: &mut dyn FnMut(&mut Settings)) -> Result<Settings, StoreError>;
 
+    /// The communities that have stored settings, sorted.
+    fn communities(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Makes `communities` the whole content of the store in one atomic write, removing any
+    /// community not in it: what `harbor restore` does, so that a failure leaves the old
+    /// settings rather than a mix.
+    fn replace_all(&self, communities: &BTreeMap<String, Settings>) -> Result<(), StoreError>;
+
+    /// A value an adapter keeps between runs (the Matrix sync position); `None` if never set.
+    /// Not a community's settings: not in backups, not in `communities`.
+    fn value(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Keeps `value` under `key`, durably when it returns.
+    fn set_value(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
     /// Writes anything still buffered to disk; called once more on shutdown.
     fn flush(&self) -> Result<(), StoreError> {
         Ok(())
     }
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old file or the new one, never a
+/// part: a temporary file in the same directory, synced, then renamed over `path`. The file is
+/// readable by its owner only, as the data directory's contents should be.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path.file_name().ok_or_else(|| io::Error::other("not a file name"))?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temporary = dir.join(format!(".{}.tmp", name.to_string_lossy()));
+    let write = || {
+        // One a crash left behind goes first: a new file takes the mode below, and `create_new`
+        // follows no link put in its place.
+        let _ = std::fs::remove_file(&temporary);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)?;
+        // The rename itself lasts a power cut only once the directory is synced.
+        #[cfg(unix)]
+        std::fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    };
+    write().inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
 }
 
 #[cfg(test)]
@@ -156,6 +226,18 @@ mod tests {
         assert_eq!(read.region.as_deref(), Some("ca"));
         assert_eq!(read.overrides["naloxone"], "Ask us where to get it.");
         assert_eq!(store.settings("b").unwrap(), Settings::default(), "communities are separate");
+        assert_eq!(store.communities().unwrap(), ["a"], "reading a community stores nothing");
+
+        store.update("c", &mut |s| s.cooldown = Some(1)).unwrap();
+        let restored = BTreeMap::from([
+            ("b".to_string(), Settings { emergency: Some("112".into()), ..Settings::default() }),
+            ("c".to_string(), Settings::default()),
+        ]);
+        store.replace_all(&restored).unwrap();
+        assert_eq!(store.communities().unwrap(), ["b", "c"], "replaced whole: `a` is gone");
+        assert_eq!(store.settings("a").unwrap(), Settings::default());
+        assert_eq!(store.settings("b").unwrap().emergency.as_deref(), Some("112"));
+        assert_eq!(store.settings("c").unwrap().cooldown, None, "not merged with what was there");
     }
 
     #[test]
