@@ -1,5 +1,6 @@
 //! The `harbor` command line: `discord`, `matrix`, `console`, `scan`, `check`, `backup` and `restore`.
 
+use std::future::Future;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -164,28 +165,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Cmd::Discord { data, responses, token_file, guild, proxy } => {
             let token = token(token_file.as_deref())?;
-            let content = Content::load(&ContentSource::from_option(responses))?;
-            let store = Arc::new(SledStore::open(&data)?);
-            let engine = Arc::new(Engine::new(Arc::new(content), Arc::clone(&store) as Arc<dyn Store>));
-            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            let options = harbor::discord::Options { token, guild, proxy };
-            let result = runtime.block_on(harbor::discord::run(engine, options, stop_signal()));
-            store.flush()?;
-            result?;
-            Ok(ExitCode::SUCCESS)
+            serve(&data, responses, |engine, _| {
+                harbor::discord::run(engine, harbor::discord::Options { token, guild, proxy }, stop_signal())
+            })
         }
         Cmd::Matrix { homeserver, user, data, responses, password_file, token_file, prefix, moderator_level } => {
             let auth = harbor::matrix::credentials(password_file.as_deref(), token_file.as_deref())?;
-            let content = Content::load(&ContentSource::from_option(responses))?;
-            let store = Arc::new(SledStore::open(&data)?);
-            let engine = Arc::new(Engine::new(Arc::new(content), Arc::clone(&store) as Arc<dyn Store>));
-            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-            let state = Arc::clone(&store) as Arc<dyn Store>;
-            let options = harbor::matrix::Options { homeserver, user, auth, prefix, moderator_level, store: state };
-            let result = runtime.block_on(harbor::matrix::run(engine, options, stop_signal()));
-            store.flush()?;
-            result?;
-            Ok(ExitCode::SUCCESS)
+            serve(&data, responses, |engine, store| {
+                let options = harbor::matrix::Options { homeserver, user, auth, prefix, moderator_level, store };
+                harbor::matrix::run(engine, options, stop_signal())
+            })
         }
         Cmd::Console { data, responses, moderator, community } => {
             let content = Content::load(&ContentSource::from_option(responses))?;
@@ -267,6 +256,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Runs a chat adapter until it ends or a stop signal comes, on the content and the store in
+/// `data`; flushes the store after.
+fn serve<F: Future<Output = anyhow::Result<()>>>(
+    data: &Path,
+    responses: Option<PathBuf>,
+    adapter: impl FnOnce(Arc<Engine>, Arc<dyn Store>) -> F,
+) -> anyhow::Result<ExitCode> {
+    let content = Content::load(&ContentSource::from_option(responses))?;
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(data)?);
+    let engine = Arc::new(Engine::new(Arc::new(content), Arc::clone(&store)));
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let result = runtime.block_on(adapter(engine, Arc::clone(&store)));
+    store.flush()?;
+    result?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The bot token: DISCORD_TOKEN, or the first line of `file`. Never a command-line argument,

@@ -387,20 +387,10 @@ async fn sigterm_closes_the_gateway_keeps_the_settings_and_no_chat_text_is_logge
     assert_eq!(settings.region.as_deref(), Some("nz"), "the change made before SIGTERM is on disk");
     assert!(text.contains("crisis reply"), "the reply is logged (its level, not the words): {text}");
     assert!(!text.contains(secret), "chat text in the trace log");
-    for entry in walk(&data.path().join("store")) {
+    for entry in support::files_under(&data.path().join("store")) {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "chat text in {}", entry.display());
     }
-}
-
-/// Every file under `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
-    }
-    files
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,8 +5,7 @@
 //! Harbor handles a room's events in order, so "no answer" is checked without sleeping: a
 //! command sent after the message is answered, and then the message must still have none.
 
-#[path = "support/synapse.rs"]
-mod synapse;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +19,7 @@ use harbor::engine::{Context, Engine, Place};
 use harbor::matrix::{Auth, DEFAULT_MODERATOR_LEVEL, DEFAULT_PREFIX, Options};
 use harbor::reply::Reply;
 use harbor::store::{MemoryStore, SledStore, Store};
-use synapse::{PASSWORD, SYNAPSE, User, WAIT};
+use support::synapse::{PASSWORD, SYNAPSE, User, WAIT};
 
 /// Harbor running in this process as `id`, with its data in `data`.
 struct Bot {
@@ -489,7 +488,7 @@ async fn the_binary_logs_neither_chat_text_nor_the_token() {
     for secret in ["Quillfeather", "Marrowgate", bot_account.token.as_str()] {
         assert!(!logs.contains(secret), "{secret:?} in the logs: {logs}");
     }
-    for entry in walk(&data.path().join("store")) {
+    for entry in support::files_under(&data.path().join("store")) {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(!String::from_utf8_lossy(&bytes).contains("Marrowgate"), "chat text stored in {}", entry.display());
     }
@@ -503,13 +502,4 @@ impl Drop for Process {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
-    }
-    files
 }
