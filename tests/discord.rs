@@ -316,9 +316,10 @@ fn harbor_discord(fake: &FakeDiscord, data: &std::path::Path) -> std::process::C
 
 /// Waits for a child without blocking the fake, which runs on this runtime; returns its exit
 /// status and everything it printed.
-async fn finish(mut child: std::process::Child, data: &std::path::Path) -> (std::process::ExitStatus, String) {
+async fn finish(mut child: support::Running, data: &std::path::Path) -> (std::process::ExitStatus, String) {
+    let mut process = child.0.take().expect("running");
     let status =
-        tokio::time::timeout(WAIT, tokio::task::spawn_blocking(move || child.wait())).await.expect("harbor exits");
+        tokio::time::timeout(WAIT, tokio::task::spawn_blocking(move || process.wait())).await.expect("harbor exits");
     let text = std::fs::read_to_string(data.join("log")).unwrap();
     assert!(!text.contains(TOKEN), "the token was printed:\n{text}");
     (status.unwrap().unwrap(), text)
@@ -328,11 +329,11 @@ async fn finish(mut child: std::process::Child, data: &std::path::Path) -> (std:
 async fn a_missing_or_rejected_token_is_a_clear_error_that_never_prints_it() {
     let data = tempfile::tempdir().unwrap();
     let fake = FakeDiscord::start(FakeOptions { reject_token: true, ..FakeOptions::default() }).await;
-    let missing = harbor_discord(&fake, data.path()).env_remove("DISCORD_TOKEN").spawn().unwrap();
+    let missing = support::Running::start(harbor_discord(&fake, data.path()).env_remove("DISCORD_TOKEN"));
     let (status, text) = finish(missing, data.path()).await;
     assert!(!status.success() && text.contains("no bot token: set DISCORD_TOKEN or pass --token-file"), "{text}");
 
-    let (status, text) = finish(harbor_discord(&fake, data.path()).spawn().unwrap(), data.path()).await;
+    let (status, text) = finish(support::Running::start(&mut harbor_discord(&fake, data.path())), data.path()).await;
     assert!(!status.success() && text.contains("Discord refused the token (401 Unauthorized)"), "{text}");
 }
 
@@ -340,7 +341,7 @@ async fn a_missing_or_rejected_token_is_a_clear_error_that_never_prints_it() {
 async fn a_token_the_gateway_refuses_ends_with_a_clear_error() {
     let data = tempfile::tempdir().unwrap();
     let fake = FakeDiscord::start(FakeOptions::default()).await;
-    let child = harbor_discord(&fake, data.path()).spawn().unwrap();
+    let child = support::Running::start(&mut harbor_discord(&fake, data.path()));
     fake.identified(WAIT).await;
     fake.close_gateway(4004).await;
     let (status, text) = finish(child, data.path()).await;
@@ -355,7 +356,7 @@ async fn sigterm_closes_the_gateway_keeps_the_settings_and_no_chat_text_is_logge
     let fake = FakeDiscord::start(FakeOptions::default()).await;
     let mut command = harbor_discord(&fake, data.path());
     command.env_remove("DISCORD_TOKEN").arg("--token-file").arg(&token_file);
-    let child = command.spawn().unwrap();
+    let child = support::Running::start(&mut command);
     fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT).await;
     let event = slash_command(
         GUILD_ID,

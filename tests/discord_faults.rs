@@ -138,17 +138,17 @@ async fn a_crisis_reply_failing_every_try_is_logged_the_alert_still_goes_and_har
     let log_path = data.path().join("log");
     let log = std::fs::File::create(&log_path).unwrap();
     let fake = FakeDiscord::start(FakeOptions::default()).await;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harbor"))
-        .args(["discord", "--guild", &GUILD_ID.to_string()])
-        .env("DISCORD_TOKEN", TOKEN)
-        .env("DISCORD_PROXY", fake.api_url())
-        .env("HARBOR_DATA", data.path().join("store"))
-        .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let mut child = support::Running::start(
+        std::process::Command::new(env!("CARGO_BIN_EXE_harbor"))
+            .args(["discord", "--guild", &GUILD_ID.to_string()])
+            .env("DISCORD_TOKEN", TOKEN)
+            .env("DISCORD_PROXY", fake.api_url())
+            .env("HARBOR_DATA", data.path().join("store"))
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log),
+    );
     fake.wait_request(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT).await;
     let moderator = Member::moderator();
     let member = Member::member();
@@ -178,11 +178,12 @@ async fn a_crisis_reply_failing_every_try_is_logged_the_alert_still_goes_and_har
 
     let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
-    let status = tokio::time::timeout(WAIT, tokio::task::spawn_blocking(move || child.wait()))
-        .await
-        .expect("harbor exits")
-        .unwrap()
-        .unwrap();
+    let status =
+        tokio::time::timeout(WAIT, tokio::task::spawn_blocking(move || child.0.take().expect("running").wait()))
+            .await
+            .expect("harbor exits")
+            .unwrap()
+            .unwrap();
     let log = std::fs::read_to_string(&log_path).unwrap();
     assert!(status.success(), "a clean exit, no crash: {status}\n{log}");
     assert_eq!(log.matches("posting failed; trying again").count(), 3, "{log}");

@@ -6,6 +6,9 @@
 //! by one, so a phrase ` not breathing ` can only match whole words. Rules are put through the
 //! same steps (without spelling correction), so they always agree with the text.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::decompose_canonical;
@@ -14,6 +17,21 @@ use unicode_normalization::char::decompose_canonical;
 const MAX_CORRECTED_LEN: usize = 20;
 /// Shortest token that spelling correction looks at: short words are too easy to confuse.
 const MIN_CORRECTED_LEN: usize = 6;
+/// Words remembered per thread and normaliser as "no typo of a rule word" before that memory
+/// starts over.
+const MAX_REMEMBERED: usize = 20_000;
+/// Normalisers a thread remembers words for (the built-in one and a few communities' own).
+const MAX_REMEMBERING: usize = 8;
+
+/// Gives each normaliser with a vocabulary its own id, so remembered words never cross from
+/// one vocabulary to another.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// Long words found to be no typo of a rule word, for the normaliser with this id: chat
+    /// repeats its words, and trying every deletion and swap of "yesterday" costs ~20 lookups.
+    static NOT_TYPOS: RefCell<FxHashMap<u64, FxHashSet<Box<str>>>> = RefCell::default();
+}
 
 /// Characters that render as nothing (format characters: zero-width spaces and joiners,
 /// direction marks, soft hyphens, the byte-order mark, tags). People and spam put them
@@ -109,6 +127,8 @@ pub struct Normalizer {
     deletions: FxHashMap<String, String>,
     /// Chat spellings and misspellings to the word they mean ("rn" → "right now").
     spellings: FxHashMap<String, String>,
+    /// Which words [`NOT_TYPOS`] remembers for this vocabulary (0: none, as for `basic`).
+    id: u64,
 }
 
 impl Normalizer {
@@ -125,7 +145,7 @@ impl Normalizer {
         }
         let spellings =
             spellings.iter().map(|(from, to)| (squeeze(&from.to_lowercase()), basic(to).trim().to_string())).collect();
-        Normalizer { vocabulary, deletions, spellings }
+        Normalizer { vocabulary, deletions, spellings, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
     }
 
     /// The matching form of `text`, written into `out` (cleared first).
@@ -246,7 +266,7 @@ impl Normalizer {
                 return Some(buf);
             }
         }
-        if short || word.len() > MAX_CORRECTED_LEN {
+        if short || word.len() > MAX_CORRECTED_LEN || self.known_not_typo(word) {
             return None;
         }
         // A letter missing ("breathng").
@@ -273,7 +293,27 @@ impl Normalizer {
             }
             false
         });
+        if !found {
+            self.remember_not_typo(word);
+        }
         found.then_some(buf.as_str())
+    }
+
+    fn known_not_typo(&self, word: &str) -> bool {
+        NOT_TYPOS.with_borrow(|memory| memory.get(&self.id).is_some_and(|words| words.contains(word)))
+    }
+
+    fn remember_not_typo(&self, word: &str) {
+        NOT_TYPOS.with_borrow_mut(|memory| {
+            if !memory.contains_key(&self.id) && memory.len() >= MAX_REMEMBERING {
+                memory.clear();
+            }
+            let words = memory.entry(self.id).or_default();
+            if words.len() >= MAX_REMEMBERED {
+                words.clear();
+            }
+            words.insert(word.into());
+        });
     }
 }
 
@@ -338,5 +378,15 @@ mod tests {
         assert_eq!(n.normalize("unrseponsive"), " unresponsive ", "two letters swapped");
         assert_eq!(n.normalize("a siezure"), " a seizure ", "a listed misspelling");
         assert_eq!(n.normalize("breakfast"), " breakfast ", "unrelated words stay");
+    }
+
+    #[test]
+    fn a_word_that_is_no_typo_for_one_vocabulary_can_be_one_for_another() {
+        let other = Normalizer::new(["something"], &[]);
+        let n = normalizer();
+        for _ in 0..2 {
+            assert_eq!(other.normalize("breathiong"), " breathiong ", "no typo of `something`");
+            assert_eq!(n.normalize("breathiong"), " breathing ", "still corrected for the rules");
+        }
     }
 }

@@ -16,3 +16,25 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// A `harbor` process, killed if the test fails before it exits.
+pub struct Running(pub Option<std::process::Child>);
+
+impl Running {
+    pub fn start(command: &mut std::process::Command) -> Running {
+        Running(Some(command.spawn().unwrap()))
+    }
+
+    pub fn id(&self) -> u32 {
+        self.0.as_ref().expect("running").id()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
