@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::bot::{Bot, WAIT, assert_no_pings, ephemeral, group, is_post_in, sub};
+use support::bot::{Bot, WAIT, assert_no_pings, channel, ephemeral, group, integer, is_post_in, string, sub};
 use support::fake_discord::{
     CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, Member, OTHER_CHANNEL_ID, Request, attachment_option, autocomplete,
     button, dm_channel_id, dm_message_create, dm_slash_command, message_create, modal_submit, slash_command,
@@ -31,28 +31,9 @@ fn button_id(data: &Value) -> Option<&str> {
     data["components"][0]["components"][0]["custom_id"].as_str()
 }
 
-fn string(name: &str, value: &str) -> Value {
-    json!({ "name": name, "type": 3, "value": value })
-}
-
-/// A fixed choice: poise sends choices as integers, their index in the list.
-fn choice(name: &str, index: u64) -> Value {
-    json!({ "name": name, "type": 4, "value": index })
-}
-
-/// `/config listen add` with the channel resolved, as Discord sends a channel option.
-fn listen_add(channel: u64) -> Value {
-    let mut event = slash_command(
-        GUILD_ID,
-        CHANNEL_ID,
-        &Member::moderator(),
-        "config",
-        group("listen", "add", json!([{ "name": "channel", "type": 7, "value": channel.to_string() }])),
-    );
-    event["data"]["resolved"] = json!({ "channels": { channel.to_string(): {
-        "id": channel.to_string(), "name": "chat", "type": 0, "permissions": "0"
-    }}});
-    event
+/// `/config listen add` for a channel, from a moderator.
+fn listen_add(id: u64) -> Value {
+    slash_command(GUILD_ID, CHANNEL_ID, &Member::moderator(), "config", group("listen", "add", json!([channel(id)])))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,7 +91,7 @@ async fn every_information_command_answers_with_an_embed_and_a_details_button() 
     let content = Content::embedded();
     let mut asked: Vec<(&str, Value, String)> = vec![
         ("overdose", json!([]), "/overdose".into()),
-        ("overdose", json!([choice("kind", 1)]), "/overdose stimulant".into()),
+        ("overdose", json!([integer("kind", 1)]), "/overdose stimulant".into()),
         ("saferuse", json!([string("substance", "fentanyl")]), "/saferuse fentanyl".into()),
         ("combo", json!([string("first", "alcohol"), string("second", "heroin")]), "/combo alcohol heroin".into()),
     ];
@@ -213,8 +194,7 @@ async fn members_who_opt_out_get_no_automatic_replies_and_alerts_never_quote_the
     let moderator = Member::moderator();
     let member = Member::member();
     bot.answer_to(listen_add(CHANNEL_ID)).await;
-    let cooldown =
-        json!([{ "name": "cooldown", "type": 1, "options": [{ "name": "minutes", "type": 4, "value": 0 }] }]);
+    let cooldown = sub("cooldown", json!([integer("minutes", 0)]));
     bot.command(&moderator, "config", cooldown).await;
 
     let answer = bot.command(&member, "optout", json!([])).await;
@@ -222,18 +202,8 @@ async fn members_who_opt_out_get_no_automatic_replies_and_alerts_never_quote_the
     bot.chat_unanswered(CHANNEL_ID, &member, "my friend won't wake up").await; // opted out
     bot.command(&member, "optin", json!([])).await;
 
-    let mut alert = slash_command(
-        GUILD_ID,
-        CHANNEL_ID,
-        &moderator,
-        "config",
-        sub("alert", json!([{ "name": "channel", "type": 7, "value": OTHER_CHANNEL.to_string() }])),
-    );
-    alert["data"]["resolved"] = json!({ "channels": { OTHER_CHANNEL.to_string(): {
-        "id": OTHER_CHANNEL.to_string(), "name": "mods", "type": 0, "permissions": "0"
-    }}});
-    bot.answer_to(alert).await;
-    let both = bot.command(&moderator, "config", sub("crisis", json!([choice("mode", 2)]))).await;
+    bot.command(&moderator, "config", sub("alert", json!([channel(OTHER_CHANNEL)]))).await;
+    let both = bot.command(&moderator, "config", sub("crisis", json!([integer("mode", 2)]))).await;
     assert!(both.to_string().contains("`both`"), "{both}");
     bot.chat_answered(CHANNEL_ID, &member, "my friend xyzzy won't wake up").await; // opted back in
     let alert = bot.post(OTHER_CHANNEL, 1).await;

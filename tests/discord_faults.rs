@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use support::bot::{
-    Bot, QUIET, WAIT, answer_to, assert_no_pings, channel, description, ephemeral, group, is_post_in, sub,
+    Bot, QUIET, WAIT, answer_to, assert_no_pings, channel, description, ephemeral, group, integer, is_post_in, sub,
 };
 use support::fake_discord::{
     CHANNEL_ID, FakeDiscord, FakeOptions, GUILD_ID, MEMBER_PERMISSIONS, Member, OTHER_CHANNEL_ID, autocomplete, button,
@@ -92,7 +92,7 @@ async fn a_crisis_reply_refused_with_429_or_500_is_posted_on_the_next_try() {
     let bot = Bot::start(FakeOptions::default()).await;
     let member = Member::member();
     listen_here(&bot).await;
-    let no_cooldown = sub("cooldown", json!([{ "name": "minutes", "type": 4, "value": 0 }]));
+    let no_cooldown = sub("cooldown", json!([integer("minutes", 0)]));
     bot.command(&Member::moderator(), "config", no_cooldown).await;
 
     let path = format!("/channels/{CHANNEL_ID}/messages");
@@ -155,7 +155,7 @@ async fn a_crisis_reply_failing_every_try_is_logged_the_alert_still_goes_and_har
     let config = |options: Value| slash_command(GUILD_ID, CHANNEL_ID, &moderator, "config", options);
     answer_to(&fake, config(group("listen", "add", json!([channel(CHANNEL_ID)])))).await;
     answer_to(&fake, config(sub("alert", json!([channel(OTHER_CHANNEL_ID)])))).await;
-    answer_to(&fake, config(sub("crisis", json!([{ "name": "mode", "type": 4, "value": 2 }])))).await; // both
+    answer_to(&fake, config(sub("crisis", json!([integer("mode", 2)])))).await; // both
 
     fake.fail_next("/callback", 500, None);
     let overdose = || slash_command(GUILD_ID, CHANNEL_ID, &member, "overdose", json!([]));

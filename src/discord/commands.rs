@@ -18,7 +18,7 @@ use crate::engine::MAX_IMPORT_BYTES;
 use crate::store::CrisisMode;
 
 /// The community of direct messages: they have no server, so no settings of their own.
-pub const DIRECT: &str = "direct";
+const DIRECT: &str = "direct";
 /// Discord shows at most 25 autocomplete choices.
 const MAX_CHOICES: usize = 25;
 /// How long a text box for a moderator's text stays open.

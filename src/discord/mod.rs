@@ -15,9 +15,6 @@ use serenity::all::{ApplicationFlags, ClientBuilder, GatewayError, GatewayIntent
 use crate::content::Msg;
 use crate::engine::Engine;
 
-pub use commands::DIRECT;
-pub use render::MORE;
-
 /// What every command and event handler shares.
 pub struct Data {
     engine: Arc<Engine>,

@@ -204,18 +204,11 @@ fn changes(old: &Settings, new: &Settings) -> Vec<String> {
     value("alert channel", channel(&old.alert_channel), channel(&new.alert_channel));
     let labels = |set: &BTreeSet<String>| set.iter().map(|c| channel_label(c)).collect::<Vec<_>>();
     lines.extend(list_changes("listening in", &labels(&old.listen), &labels(&new.listen)));
-    let texts = |s: &Settings| s.overrides.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>();
-    let (old_texts, new_texts) = (texts(old), texts(new));
+    let (old_texts, new_texts): (Vec<_>, Vec<_>) = (old.overrides.iter().collect(), new.overrides.iter().collect());
     lines.extend(count_changes("replaced texts", &old_texts, &new_texts));
-    let phrase = |p: &CustomPhrase| format!("{} {}{}", p.level, if p.regex { "regex " } else { "" }, p.text);
-    let (old_phrases, new_phrases): (Vec<_>, Vec<_>) =
-        (old.phrases.iter().map(phrase).collect(), new.phrases.iter().map(phrase).collect());
-    lines.extend(count_changes("crisis phrases", &old_phrases, &new_phrases));
-    let service = |r: &Resource| format!("{r:?}");
+    lines.extend(count_changes("crisis phrases", &old.phrases, &new.phrases));
     let names = |list: &[Resource]| list.iter().map(|r| echo(&r.name)).collect::<Vec<_>>();
-    let (old_services, new_services): (Vec<_>, Vec<_>) =
-        (old.resources.iter().map(service).collect(), new.resources.iter().map(service).collect());
-    if old_services != new_services {
+    if old.resources != new.resources {
         lines.extend(list_changes("local services", &names(&old.resources), &names(&new.resources)));
         if names(&old.resources) == names(&new.resources) {
             lines.push("local services: details changed".to_string());
@@ -239,7 +232,7 @@ fn list_changes(name: &str, old: &[String], new: &[String]) -> Vec<String> {
 }
 
 /// Added and removed items, counted (for long texts).
-fn count_changes(name: &str, old: &[String], new: &[String]) -> Option<String> {
+fn count_changes<T: PartialEq>(name: &str, old: &[T], new: &[T]) -> Option<String> {
     let added = new.iter().filter(|x| !old.contains(x)).count();
     let removed = old.iter().filter(|x| !new.contains(x)).count();
     (added + removed > 0).then(|| format!("{name}: {added} new or changed, {removed} removed"))

@@ -166,6 +166,16 @@ pub fn group(name: &str, sub_name: &str, options: Value) -> Value {
     json!([{ "name": name, "type": 2, "options": sub(sub_name, options) }])
 }
 
+/// A string option.
+pub fn string(name: &str, value: &str) -> Value {
+    json!({ "name": name, "type": 3, "value": value })
+}
+
+/// An integer option; also how poise receives a fixed choice (its index in the list).
+pub fn integer(name: &str, value: u64) -> Value {
+    json!({ "name": name, "type": 4, "value": value })
+}
+
 /// A channel option (the fixtures add the `resolved` entry Discord sends with it).
 pub fn channel(id: u64) -> Value {
     json!({ "name": "channel", "type": 7, "value": id.to_string() })
