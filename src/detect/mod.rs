@@ -2,10 +2,12 @@
 //!
 //! Rules (phrases for the signs of an overdose) and guards (figurative, negated, resolved,
 //! past, general or hypothetical speech) are data in `rules.toml`. Their phrase templates are
-//! expanded into plain phrases and compiled into one Aho–Corasick automaton, shared by every
-//! community, so one pass over a message finds every rule and guard whatever their number; a
-//! community's own phrases get a small automaton of their own beside it. Text is matched in the
-//! form [`Normalizer`] gives. Only ids leave this module, never the message text.
+//! expanded into plain phrases and compiled into one Aho–Corasick automaton over the words' ids,
+//! shared by every community, so one pass over a message finds every rule and guard whatever
+//! their number; a community's own phrases get a small automaton of their own beside it, over
+//! the text. Text is matched in the form [`Normalizer`] gives. A message without an anchor (a
+//! word every phrase of a rule needs) is not matched at all. Only ids leave this module, never
+//! the message text.
 
 mod normalize;
 mod phrases;
@@ -19,7 +21,7 @@ use regex::RegexSet;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
-pub use normalize::Normalizer;
+use normalize::{Normalized, Normalizer};
 pub use phrases::{CustomPhrase, MAX_PHRASE_LEN, MAX_PHRASES, PhraseError};
 
 /// How urgent a message reads.
@@ -227,20 +229,102 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     Builtin { normalizer, phrases, rules, guards, negators, between, past, drugs, common }
 });
 
+/// The built-in phrases, matched word by word: each phrase as the [`normalize::code`]s of its
+/// words, against [`Normalized::code`].
 static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
-    PhraseSet::compile(BUILTIN.phrases.iter().map(|(p, tag)| (p.as_str(), *tag)), Vec::new(), Vec::new())
+    let coded: Vec<(Vec<u8>, Tag)> = BUILTIN
+        .phrases
+        .iter()
+        .map(|(phrase, tag)| {
+            let id = |w| BUILTIN.normalizer.word_id(w).expect("every rule word is in the vocabulary");
+            (phrase.split_whitespace().flat_map(|w| normalize::code(id(w))).collect(), *tag)
+        })
+        .collect();
+    let anchors = builtin_anchors();
+    PhraseSet::compile(coded.iter().map(|(p, tag)| (p.as_slice(), *tag)), anchors, Vec::new(), Vec::new(), Input::Code)
         .expect("the built-in rules compile")
 });
+
+/// The anchors of the built-in rules: each rule phrase gives its [`anchor`] (or, if all its
+/// words are everyday ones, its two longest neighbouring words), each pair of near sides the
+/// side with fewer everyday anchors.
+fn builtin_anchors() -> Anchors {
+    let id = |word: &str| BUILTIN.normalizer.word_id(word).expect("anchors are rule words");
+    let anchor = |phrase: &str| -> Result<u16, u32> {
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        match words.windows(2).max_by_key(|pair| pair[0].len() + pair[1].len()) {
+            Some(pair) if words.iter().all(|w| BUILTIN.common.contains(*w)) => {
+                Err(u32::from(id(pair[0])) << 16 | u32::from(id(pair[1])))
+            }
+            _ => Ok(id(anchor(phrase))),
+        }
+    };
+    let mut anchors = Vec::new();
+    let mut sides: rustc_hash::FxHashMap<(usize, u16, u8), FxHashSet<Result<u16, u32>>> = Default::default();
+    for (phrase, tag) in &BUILTIN.phrases {
+        match *tag {
+            Tag::Rule(_) => anchors.push(anchor(phrase)),
+            Tag::Near(rule, pair, side) => {
+                sides.entry((rule, pair, side)).or_default().insert(anchor(phrase));
+            }
+            Tag::Context(_) | Tag::Guard(_) => {}
+        }
+    }
+    let common = |words: &FxHashSet<Result<u16, u32>>| {
+        let everyday = words.iter().filter(|w| w.is_ok_and(|id| BUILTIN.common.contains(BUILTIN.normalizer.word(id))));
+        (everyday.count(), words.len())
+    };
+    for (&(rule, pair, side), words) in &sides {
+        let other = sides.get(&(rule, pair, 1 - side));
+        if other.is_none_or(|other| (common(words), side) < (common(other), 1 - side)) {
+            anchors.extend(words);
+        }
+    }
+    let mut words = vec![false; usize::from(u16::MAX) + 1];
+    let mut pairs = FxHashSet::default();
+    for anchor in anchors {
+        match anchor {
+            Ok(word) => words[usize::from(word)] = true,
+            Err(pair) => _ = pairs.insert(pair),
+        }
+    }
+    Anchors::Ids { words: words.into(), pairs }
+}
+
+thread_local! {
+    /// The message being read, kept from message to message for its buffers.
+    static NORMALIZED: std::cell::RefCell<Normalized> = Default::default();
+}
+
+/// What a [`PhraseSet`]'s automaton reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// The words as vocabulary ids: the built-in phrases, whose words are the vocabulary.
+    Code,
+    /// The normalised text: a community's phrases, whose words may be any.
+    Text,
+}
+
+/// Words one of which every message that can fire a rule of a [`PhraseSet`] holds.
+#[derive(Debug)]
+enum Anchors {
+    /// By vocabulary id (built-in rules): single words, and pairs of neighbours (two ids in
+    /// one number) for phrases of everyday words only ("is out for").
+    Ids { words: Box<[bool]>, pairs: FxHashSet<u32> },
+    /// As text (a community's phrases): the [`anchor`] of each.
+    Words(FxHashSet<String>),
+}
 
 /// Phrases compiled into one automaton, each pattern with the rules and guards it stands for,
 /// and regular expressions (moderators') matched on the normalised text.
 #[derive(Debug)]
 struct PhraseSet {
     automaton: AhoCorasick,
+    input: Input,
     tags: Vec<Vec<Tag>>,
-    /// One word of every rule phrase (its longest): a message with none of them cannot fire
-    /// a rule of this set, so the automaton need not run. Most chat has none.
-    anchors: FxHashSet<String>,
+    /// Words a message must hold to fire a rule of this set: without one, the automaton need
+    /// not run. Most chat has none.
+    anchors: Anchors,
     /// Rules of this set that are regular expressions, with their rule index.
     regexes: Option<(RegexSet, Vec<usize>)>,
     /// Rules this set adds after the built-in ones (moderators' phrases).
@@ -249,18 +333,16 @@ struct PhraseSet {
 
 impl PhraseSet {
     fn compile<'a>(
-        phrases: impl IntoIterator<Item = (&'a str, Tag)>,
+        phrases: impl IntoIterator<Item = (&'a [u8], Tag)>,
+        anchors: Anchors,
         regexes: Vec<(String, usize)>,
         rules: Vec<RuleInfo>,
+        input: Input,
     ) -> Result<PhraseSet, PhraseError> {
-        let mut patterns: Vec<&str> = Vec::new();
+        let mut patterns: Vec<&[u8]> = Vec::new();
         let mut tags: Vec<Vec<Tag>> = Vec::new();
-        let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
-        let mut anchors = FxHashSet::default();
+        let mut index: rustc_hash::FxHashMap<&[u8], usize> = Default::default();
         for (pattern, tag) in phrases {
-            if matches!(tag, Tag::Rule(_) | Tag::Near(..)) {
-                anchors.insert(anchor(pattern).to_string());
-            }
             let i = *index.entry(pattern).or_insert_with(|| {
                 patterns.push(pattern);
                 tags.push(Vec::new());
@@ -282,7 +364,21 @@ impl PhraseSet {
                 .map_err(|e| PhraseError::InvalidRegex(e.to_string()))?;
             Some((set, rules))
         };
-        Ok(PhraseSet { automaton, tags, anchors, regexes, rules })
+        Ok(PhraseSet { automaton, input, tags, anchors, regexes, rules })
+    }
+
+    /// Whether the message holds one of this set's anchors.
+    fn anchored(&self, normalized: &Normalized) -> bool {
+        match &self.anchors {
+            Anchors::Ids { words, pairs } => {
+                let mut last = 0;
+                normalized.ids().any(|id| {
+                    let pair = u32::from(std::mem::replace(&mut last, id)) << 16 | u32::from(id);
+                    words[usize::from(id)] || pairs.contains(&pair)
+                })
+            }
+            Anchors::Words(anchors) => normalized.words().any(|w| anchors.contains(w)),
+        }
     }
 }
 
@@ -338,7 +434,9 @@ impl Detector {
                 literals.push((normalize::basic(&phrase.text), Tag::Rule(rule)));
             }
         }
-        let set = PhraseSet::compile(literals.iter().map(|(p, tag)| (p.as_str(), *tag)), regexes, rules)?;
+        let anchors = Anchors::Words(literals.iter().map(|(p, _)| anchor(p).to_string()).collect());
+        let phrases = literals.iter().map(|(p, tag)| (p.as_bytes(), *tag));
+        let set = PhraseSet::compile(phrases, anchors, regexes, rules, Input::Text)?;
         Ok(Detector { custom: Some(Arc::new(set)) })
     }
 
@@ -353,27 +451,40 @@ impl Detector {
 
     /// Reads one chat message.
     pub fn scan(&self, text: &str) -> Detection {
-        let builtin = &*BUILTIN;
-        let mut norm = String::with_capacity(text.len() + 2);
-        builtin.normalizer.normalize_into(text, &mut norm);
+        NORMALIZED.with_borrow_mut(|normalized| {
+            BUILTIN.normalizer.normalize_into(text, normalized);
+            self.read(normalized)
+        })
+    }
+
+    /// Reads one message in matching form.
+    fn read(&self, normalized: &Normalized) -> Detection {
+        let norm = normalized.text.as_str();
         let mut hits: Vec<Hit> = Vec::new();
         let mut guard_hits: Vec<(usize, usize, usize)> = Vec::new();
         let mut near: Vec<NearHit> = Vec::new();
         let mut context: Vec<usize> = Vec::new();
-        let anchored = |set: &PhraseSet| norm.split(' ').any(|w| !w.is_empty() && set.anchors.contains(w));
         // Each set runs only if the message holds one of its anchors (or it has regular
         // expressions, which have none); the built-in set also runs whenever a community
         // phrase may match, since its guards apply to those too.
-        let custom = self.custom.as_deref().filter(|set| set.regexes.is_some() || anchored(set));
-        let builtin = (custom.is_some() || anchored(&BUILTIN_SET)).then_some(&*BUILTIN_SET);
-        if builtin.is_none() {
+        let custom = self.custom.as_deref().filter(|set| set.regexes.is_some() || set.anchored(normalized));
+        if custom.is_none() && !BUILTIN_SET.anchored(normalized) {
             return Detection::none();
         }
-        let sets = builtin.into_iter().chain(custom);
+        let sets = std::iter::once(&*BUILTIN_SET).chain(custom);
         for set in sets.clone() {
-            for m in set.automaton.find_overlapping_iter(&norm) {
+            let input = match set.input {
+                Input::Code => normalized.code.as_slice(),
+                Input::Text => norm.as_bytes(),
+            };
+            for m in set.automaton.find_overlapping_iter(input) {
                 for tag in &set.tags[m.pattern().as_usize()] {
-                    let (start, end) = (m.start(), m.end());
+                    let (start, end) = match set.input {
+                        // Words i..j (two bytes each) span from the space before word i to the
+                        // one after word j - 1, as a text phrase with its spaces would.
+                        Input::Code => (normalized.starts[m.start() / 2], normalized.starts[m.end() / 2] + 1),
+                        Input::Text => (m.start(), m.end()),
+                    };
                     match *tag {
                         Tag::Rule(rule) => hits.push(Hit::new(rule, start, end)),
                         Tag::Near(rule, pair, side) => near.push(NearHit { rule, pair, side, start, end }),
@@ -384,7 +495,7 @@ impl Detector {
             }
         }
         for (regexes, rules) in sets.filter_map(|set| set.regexes.as_ref()) {
-            hits.extend(regexes.matches(&norm).iter().map(|i| Hit::new(rules[i], 0, norm.len())));
+            hits.extend(regexes.matches(norm).iter().map(|i| Hit::new(rules[i], 0, norm.len())));
         }
         self.near_hits(&near, &mut hits);
         hits.retain(|h| !self.rule(h.rule).requires_context || context.contains(&h.rule));
@@ -393,7 +504,7 @@ impl Detector {
         }
         let mut fired: Vec<&str> = Vec::new();
         for hit in &mut hits {
-            if let Some(guard) = local_guard(&norm, hit) {
+            if let Some(guard) = local_guard(norm, hit) {
                 hit.cancelled = true;
                 note(&mut fired, guard);
             }
@@ -403,8 +514,8 @@ impl Detector {
             note(&mut fired, "guard.past");
         }
         // A guard that is itself negated ("not breathing again", "isn't ok now") says nothing.
-        guard_hits.retain(|g| !negated_before(&norm, g.1));
-        self.apply_guards(&norm, &guard_hits, &mut hits, &mut fired);
+        guard_hits.retain(|g| !negated_before(norm, g.1));
+        self.apply_guards(norm, &guard_hits, &mut hits, &mut fired);
         let level = hits
             .iter()
             .filter(|h| !h.cancelled)

@@ -5,13 +5,18 @@
 //! The form is lower-case ASCII-ish tokens, each followed by one space and the whole preceded
 //! by one, so a phrase ` not breathing ` can only match whole words. Rules are put through the
 //! same steps (without spelling correction), so they always agree with the text.
+//!
+//! Each word also gets its id in the rules' vocabulary (0 for a word no rule uses), so that the
+//! built-in phrases can be matched as sequences of ids: two bytes a word instead of the letters.
+//! Most chat is ASCII and most words need nothing but one lookup, so those paths are kept short:
+//! the detector has to keep up with every message of every channel it listens in.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::decompose_canonical;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Longest token that spelling correction looks at: keeps the work per token bounded.
 const MAX_CORRECTED_LEN: usize = 20;
@@ -103,6 +108,26 @@ fn leet(c: char) -> char {
     }
 }
 
+/// Writes `token`, a word with digits, symbols, apostrophes or other scripts in it, into `out`
+/// the way it reads: apostrophes dropped, leetspeak read as letters if the word has any
+/// ("n0t" but "911"), repeated letters squeezed.
+fn read_symbols(token: &str, out: &mut String) {
+    let has_letter = token.chars().any(char::is_alphabetic);
+    let mut last = None;
+    for c in token.chars() {
+        let c = match c {
+            '\'' => continue,
+            '@' | '$' | '!' if !has_letter => continue,
+            c if has_letter => leet(c),
+            c => c,
+        };
+        if Some(c) != last || !c.is_alphabetic() {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+}
+
 /// Collapses runs of one letter to a single letter ("helppp" → "help", "sleep" → "slep"):
 /// text and rules are squeezed alike, so doubled letters never decide a match.
 fn squeeze(token: &str) -> String {
@@ -117,87 +142,220 @@ fn squeeze(token: &str) -> String {
     out
 }
 
+/// A message in matching form, and the same words as rule-word ids for the phrase automaton.
+/// Kept between messages by its owner, so that reading one costs no allocation.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    /// ` word word `: each word followed by one space, the whole preceded by one.
+    pub text: String,
+    /// Each word as [`code`] of its id in the vocabulary (0 for a word no rule uses): two bytes
+    /// a word instead of five or so, and matches can only start and end between words.
+    pub code: Vec<u8>,
+    /// Byte offset in `text` of the space before each word, then of the final space.
+    pub starts: Vec<usize>,
+    /// The word being read, and scratch space for its transformations.
+    token: String,
+    scratch: String,
+}
+
+impl Normalized {
+    /// The words, in order.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.starts.windows(2).map(|pair| &self.text[pair[0] + 1..pair[1]])
+    }
+
+    /// The vocabulary ids of the words, in order.
+    pub fn ids(&self) -> impl Iterator<Item = u16> {
+        self.code.chunks_exact(2).map(|c| u16::from(c[0] & 0x7F) << 7 | u16::from(c[1]))
+    }
+
+    /// Appends a finished word with its vocabulary id.
+    fn push(&mut self, word: &str, id: u16) {
+        self.starts.push(self.text.len() - 1);
+        self.text.push_str(word);
+        self.text.push(' ');
+        self.code.extend_from_slice(&code(id));
+    }
+}
+
+/// What an ASCII character is to a word: letters, digits, "@" and "$" can start one ("$5",
+/// "@lex"); "'" and "!" can only continue one ("can't", "h!gh").
+const ASCII_WORD: [u8; 256] = {
+    let mut table = [APART; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'@' || c == b'$' {
+            table[b] = STARTS;
+        } else if c == b'\'' || c == b'!' {
+            table[b] = CONTINUES;
+        }
+        b += 1;
+    }
+    table
+};
+const APART: u8 = 0;
+const STARTS: u8 = 1;
+const CONTINUES: u8 = 2;
+
+/// Most words the vocabulary can hold: ids are coded in 14 bits.
+const MAX_VOCABULARY: usize = 1 << 14;
+
+/// A vocabulary id as two bytes, the first with the high bit set and the second without, so
+/// that a coded phrase can only match a coded message at a word boundary.
+pub fn code(id: u16) -> [u8; 2] {
+    [0x80 | (id >> 7) as u8, (id & 0x7F) as u8]
+}
+
+/// What a known word stands for.
+#[derive(Debug, Clone)]
+enum Known {
+    /// A word of the vocabulary, with its id.
+    Word(u16),
+    /// A chat spelling or listed misspelling, and the words it means with their ids.
+    Spelling(Box<[(Box<str>, u16)]>),
+}
+
 /// The normaliser: the fixed steps, plus the words rules use and a table of chat spellings
 /// and common misspellings, for correcting text towards them.
 #[derive(Debug, Clone, Default)]
 pub struct Normalizer {
-    /// Every token that appears in a rule or guard.
-    vocabulary: FxHashSet<String>,
-    /// Each vocabulary word with one letter deleted, mapped to the word.
-    deletions: FxHashMap<String, String>,
-    /// Chat spellings and misspellings to the word they mean ("rn" → "right now").
-    spellings: FxHashMap<String, String>,
+    /// Every token that appears in a rule or guard, and every chat spelling: one lookup
+    /// settles most words of a message.
+    lexicon: FxHashMap<Box<str>, Known>,
+    /// The vocabulary by id (0 is no word), and the ids by word (a word can be a chat
+    /// spelling too, and then the lexicon rewrites it).
+    words: Vec<Box<str>>,
+    ids: FxHashMap<Box<str>, u16>,
+    /// Each long vocabulary word with one letter deleted, mapped to the word's id.
+    deletions: FxHashMap<Box<str>, u16>,
     /// Which words [`NOT_TYPOS`] remembers for this vocabulary (0: none, as for `basic`).
     id: u64,
 }
 
 impl Normalizer {
     /// A normaliser that corrects text towards `vocabulary` and rewrites `spellings`.
+    ///
+    /// # Panics
+    /// If the vocabulary has more than 16,384 words (the built-in one has a few thousand).
     pub fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>, spellings: &[(String, String)]) -> Normalizer {
-        let vocabulary: FxHashSet<String> = vocabulary.into_iter().map(str::to_string).collect();
+        let vocabulary: std::collections::BTreeSet<&str> = vocabulary.into_iter().collect();
+        assert!(vocabulary.len() < MAX_VOCABULARY, "at most {MAX_VOCABULARY} rule words");
+        let mut words: Vec<Box<str>> = vec!["".into()];
+        words.extend(vocabulary.iter().map(|w| Box::from(*w)));
+        let ids: FxHashMap<Box<str>, u16> =
+            words.iter().enumerate().skip(1).map(|(id, w)| (w.clone(), id as u16)).collect();
+        let mut lexicon: FxHashMap<Box<str>, Known> = ids.iter().map(|(w, id)| (w.clone(), Known::Word(*id))).collect();
+        lexicon.extend(spellings.iter().map(|(from, to)| {
+            let meaning =
+                basic(to).split_whitespace().map(|w| (Box::from(w), ids.get(w).copied().unwrap_or(0))).collect();
+            (squeeze(&from.to_lowercase()).into(), Known::Spelling(meaning))
+        }));
         let mut deletions = FxHashMap::default();
-        for word in vocabulary.iter().filter(|w| w.len() > MIN_CORRECTED_LEN && w.is_ascii()) {
+        for (id, word) in words.iter().enumerate().filter(|(_, w)| w.len() > MIN_CORRECTED_LEN && w.is_ascii()) {
             for i in 0..word.len() {
-                let mut deleted = word.clone();
-                deleted.remove(i);
-                deletions.entry(deleted).or_insert_with(|| word.clone());
+                let deleted = format!("{}{}", &word[..i], &word[i + 1..]);
+                deletions.entry(deleted.into()).or_insert(id as u16);
             }
         }
-        let spellings =
-            spellings.iter().map(|(from, to)| (squeeze(&from.to_lowercase()), basic(to).trim().to_string())).collect();
-        Normalizer { vocabulary, deletions, spellings, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
+        Normalizer { lexicon, words, ids, deletions, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
+    }
+
+    /// The vocabulary word with this id ("" for 0).
+    pub fn word(&self, id: u16) -> &str {
+        &self.words[usize::from(id)]
+    }
+
+    /// The id of a vocabulary word, if it is one.
+    pub fn word_id(&self, word: &str) -> Option<u16> {
+        self.ids.get(word).copied()
     }
 
     /// The matching form of `text`, written into `out` (cleared first).
-    pub fn normalize_into(&self, text: &str, out: &mut String) {
-        out.clear();
-        out.push(' ');
-        let mut token = String::new();
-        let mut scratch = String::new();
-        let mut push = |c: char, token: &mut String, out: &mut String| {
-            if c.is_alphanumeric() || matches!(c, '\'' | '@' | '$' | '!') && !token.is_empty() || matches!(c, '@' | '$')
-            {
-                token.push(c);
-            } else {
-                self.finish(token, &mut scratch, out);
-                if is_laughing(c) {
-                    out.push_str("lol ");
-                }
-            }
-        };
+    pub fn normalize_into(&self, text: &str, out: &mut Normalized) {
+        out.text.clear();
+        out.code.clear();
+        out.starts.clear();
+        out.token.clear();
+        out.text.push(' ');
         if text.is_ascii() {
-            for b in text.bytes() {
-                push(char::from(b.to_ascii_lowercase()), &mut token, out);
-            }
-        } else {
-            for c in text.nfkc().filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase) {
-                let c = match c {
-                    '’' | '‘' | '`' | '´' | 'ʼ' => '\'',
-                    c if c.is_ascii() => c,
-                    c => match look_alike(c) {
-                        Some(latin) => latin,
-                        None => base_letter(c),
-                    },
-                };
-                if c != '\0' {
-                    push(c, &mut token, out);
+            // Word by word rather than character by character: most chat is ASCII.
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                if ASCII_WORD[usize::from(bytes[i])] != STARTS {
+                    i += 1;
+                    continue;
                 }
+                let start = i;
+                while i < bytes.len() && ASCII_WORD[usize::from(bytes[i])] != APART {
+                    i += 1;
+                }
+                out.token.push_str(&text[start..i]);
+                out.token.make_ascii_lowercase();
+                self.finish(out);
+            }
+        } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+            // Most non-ASCII chat is emoji and accents already in NFKC: no need to recompose.
+            self.read_all(text.chars(), out);
+        } else {
+            self.read_all(text.nfkc(), out);
+        }
+        self.finish(out);
+        out.starts.push(out.text.len() - 1);
+    }
+
+    /// Reads characters that are not all ASCII: invisibles dropped, lower-cased, quotes made
+    /// one apostrophe, look-alikes and accented letters made their plain Latin letter.
+    fn read_all(&self, chars: impl Iterator<Item = char>, out: &mut Normalized) {
+        for c in chars.filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase) {
+            let c = match c {
+                '’' | '‘' | '`' | '´' | 'ʼ' => '\'',
+                c if c.is_ascii() => c,
+                c => match look_alike(c) {
+                    Some(latin) => latin,
+                    None => base_letter(c),
+                },
+            };
+            if c != '\0' {
+                self.read(c, out);
             }
         }
-        self.finish(&mut token, &mut scratch, out);
+    }
+
+    /// Reads one lower-cased character: part of a word, or the end of one.
+    fn read(&self, c: char, out: &mut Normalized) {
+        let inside = !out.token.is_empty();
+        if c.is_alphanumeric() || matches!(c, '\'' | '!') && inside || matches!(c, '@' | '$') {
+            out.token.push(c);
+        } else {
+            if inside {
+                self.finish(out);
+            }
+            if is_laughing(c) {
+                out.push("lol", self.word_id("lol").unwrap_or(0));
+            }
+        }
     }
 
     /// The matching form of `text`.
     pub fn normalize(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len() + 2);
+        let mut out = Normalized::default();
         self.normalize_into(text, &mut out);
-        out
+        out.text
     }
 
-    /// Ends the current token: spells out "od'd", reads leetspeak, drops apostrophes, squeezes
+    /// Ends the current word: spells out "od'd", reads leetspeak, drops apostrophes, squeezes
     /// repeated letters, rewrites chat spellings and corrects small typos; then appends it.
-    /// `scratch` is reused from token to token, so a message costs no allocation per word.
-    fn finish(&self, token: &mut String, scratch: &mut String, out: &mut String) {
+    fn finish(&self, out: &mut Normalized) {
+        let mut token = std::mem::take(&mut out.token);
+        let mut scratch = std::mem::take(&mut out.scratch);
+        self.finish_word(&mut token, &mut scratch, out);
+        token.clear();
+        (out.token, out.scratch) = (token, scratch);
+    }
+
+    fn finish_word(&self, token: &mut String, scratch: &mut String, out: &mut Normalized) {
         // Trailing "!" and "'" belong to the sentence, not the word ("help!!!", "dogs'").
         while token.ends_with(['!', '\'']) {
             token.pop();
@@ -207,54 +365,58 @@ impl Normalizer {
         }
         // Chat spellings of "overdose", read before repeated letters are squeezed so that the
         // word "odd" stays odd.
-        let spelled = match token.as_str() {
-            "od" => Some("overdose"),
-            "ods" | "od's" => Some("overdoses"),
-            "od'd" | "od'ed" | "oded" | "odded" => Some("overdosed"),
-            "od'ing" | "od'in" | "oding" | "odding" | "odin'" => Some("overdosing"),
-            _ => None,
+        let spelled = if !token.starts_with("od") {
+            None
+        } else {
+            match token.as_str() {
+                "od" => Some("overdose"),
+                "ods" | "od's" => Some("overdoses"),
+                "od'd" | "od'ed" | "oded" | "odded" => Some("overdosed"),
+                "od'ing" | "od'in" | "oding" | "odding" | "odin'" => Some("overdosing"),
+                _ => None,
+            }
         };
         if let Some(word) = spelled {
-            out.push_str(word);
-            out.push(' ');
-            token.clear();
-            return;
+            return out.push(word, self.word_id(word).unwrap_or(0));
         }
-        let has_letter = token.chars().any(char::is_alphabetic);
+        let bytes = token.as_bytes();
+        let plain = bytes.iter().all(u8::is_ascii_lowercase);
+        if plain && !bytes.windows(2).any(|pair| pair[0] == pair[1]) {
+            // Most words: nothing to change but maybe their meaning.
+            return self.push_word(token, scratch, out);
+        }
         scratch.clear();
-        let mut last = None;
-        for c in token.chars() {
-            let c = match c {
-                '\'' => continue,
-                '@' | '$' | '!' if !has_letter => continue,
-                c if has_letter => leet(c),
-                c => c,
-            };
-            if Some(c) != last || !c.is_alphabetic() {
-                scratch.push(c);
+        if plain {
+            let mut last = 0;
+            for b in token.bytes().filter(|b| std::mem::replace(&mut last, *b) != *b) {
+                scratch.push(char::from(b));
             }
-            last = Some(c);
+        } else {
+            read_symbols(token, scratch);
         }
-        token.clear();
-        if scratch.is_empty() {
-            return;
+        if !scratch.is_empty() {
+            self.push_word(scratch, token, out);
         }
-        match self.correct(scratch, token) {
-            Some(meant) => out.push_str(meant),
-            None => out.push_str(scratch),
-        }
-        out.push(' ');
-        token.clear();
     }
 
-    /// The word `word` stands for, if it is not itself: a chat spelling's meaning, or the
-    /// vocabulary word a small typo was meant to be. `buf` is scratch space for the candidates.
-    fn correct<'a>(&'a self, word: &str, buf: &'a mut String) -> Option<&'a str> {
-        if let Some(meant) = self.spellings.get(word) {
-            return Some(meant);
+    /// Appends `word` (read and squeezed) as what it stands for: itself, the words a chat
+    /// spelling means, or the rule word a typo was meant to be. `buf` is scratch space.
+    fn push_word(&self, word: &str, buf: &mut String, out: &mut Normalized) {
+        match self.lexicon.get(word) {
+            Some(Known::Word(id)) => out.push(word, *id),
+            Some(Known::Spelling(meaning)) => meaning.iter().for_each(|(word, id)| out.push(word, *id)),
+            None => match self.correct(word, buf) {
+                Some(id) => out.push(&self.words[usize::from(id)], id),
+                None => out.push(word, 0),
+            },
         }
+    }
+
+    /// The id of the vocabulary word that `word`, no word of the vocabulary, was meant to be,
+    /// if it is a small typo of one. `buf` is scratch space for the candidates.
+    fn correct(&self, word: &str, buf: &mut String) -> Option<u16> {
         let short = word.len() < MIN_CORRECTED_LEN;
-        if !word.is_ascii() || word.len() < 4 || short && !word.ends_with("in") || self.vocabulary.contains(word) {
+        if !word.is_ascii() || word.len() < 4 || short && !word.ends_with("in") {
             return None;
         }
         // "breathin" → "breathing"
@@ -262,25 +424,25 @@ impl Normalizer {
             buf.clear();
             buf.push_str(word);
             buf.push('g');
-            if self.vocabulary.contains(buf.as_str()) {
-                return Some(buf);
+            if let Some(id) = self.word_id(buf) {
+                return Some(id);
             }
         }
         if short || word.len() > MAX_CORRECTED_LEN || self.known_not_typo(word) {
             return None;
         }
         // A letter missing ("breathng").
-        if let Some(meant) = self.deletions.get(word) {
-            return Some(meant);
+        if let Some(id) = self.deletions.get(word) {
+            return Some(*id);
         }
         let bytes = word.as_bytes();
-        let found = (0..bytes.len()).any(|i| {
+        let found = (0..bytes.len()).find_map(|i| {
             // A letter too many ("breathiong").
             buf.clear();
             buf.push_str(&word[..i]);
             buf.push_str(&word[i + 1..]);
-            if self.vocabulary.contains(buf.as_str()) {
-                return true;
+            if let Some(id) = self.word_id(buf) {
+                return Some(id);
             }
             // Two letters swapped ("breahting").
             if i + 1 < bytes.len() && bytes[i] != bytes[i + 1] {
@@ -289,14 +451,14 @@ impl Normalizer {
                 buf.push(char::from(bytes[i + 1]));
                 buf.push(char::from(bytes[i]));
                 buf.push_str(&word[i + 2..]);
-                return self.vocabulary.contains(buf.as_str());
+                return self.word_id(buf);
             }
-            false
+            None
         });
-        if !found {
+        if found.is_none() {
             self.remember_not_typo(word);
         }
-        found.then_some(buf.as_str())
+        found
     }
 
     fn known_not_typo(&self, word: &str) -> bool {
@@ -378,6 +540,19 @@ mod tests {
         assert_eq!(n.normalize("unrseponsive"), " unresponsive ", "two letters swapped");
         assert_eq!(n.normalize("a siezure"), " a seizure ", "a listed misspelling");
         assert_eq!(n.normalize("breakfast"), " breakfast ", "unrelated words stay");
+    }
+
+    #[test]
+    fn words_come_with_their_vocabulary_ids_and_offsets() {
+        let n = normalizer();
+        let mut out = Normalized::default();
+        n.normalize_into("He’s NOT breathng rn 😂", &mut out);
+        assert_eq!(out.text, " hes not breathing right now lol ");
+        assert_eq!(out.words().collect::<Vec<_>>(), ["hes", "not", "breathing", "right", "now", "lol"]);
+        let ids: Vec<u16> = out.ids().collect();
+        assert_eq!(ids, [0, n.word_id("not").unwrap(), n.word_id("breathing").unwrap(), 0, 0, 0]);
+        assert_eq!(out.code.len(), 2 * ids.len());
+        assert!(out.code.chunks(2).all(|c| c[0] >= 0x80 && c[1] < 0x80), "a word boundary can't be mistaken");
     }
 
     #[test]
