@@ -235,10 +235,7 @@ static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
     let coded: Vec<(Vec<u8>, Tag)> = BUILTIN
         .phrases
         .iter()
-        .map(|(phrase, tag)| {
-            let id = |w| BUILTIN.normalizer.word_id(w).expect("every rule word is in the vocabulary");
-            (phrase.split_whitespace().flat_map(|w| normalize::code(id(w))).collect(), *tag)
-        })
+        .map(|(phrase, tag)| (phrase.split_whitespace().flat_map(|w| normalize::code(rule_word_id(w))).collect(), *tag))
         .collect();
     let anchors = builtin_anchors();
     PhraseSet::compile(coded.iter().map(|(p, tag)| (p.as_slice(), *tag)), anchors, Vec::new(), Vec::new(), Input::Code)
@@ -249,23 +246,22 @@ static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
 /// words are everyday ones, its two longest neighbouring words), each pair of near sides the
 /// side with fewer everyday anchors.
 fn builtin_anchors() -> Anchors {
-    let id = |word: &str| BUILTIN.normalizer.word_id(word).expect("anchors are rule words");
-    let anchor = |phrase: &str| -> Result<u16, u32> {
+    let phrase_anchor = |phrase: &str| -> Result<u16, u32> {
         let words: Vec<&str> = phrase.split_whitespace().collect();
         match words.windows(2).max_by_key(|pair| pair[0].len() + pair[1].len()) {
             Some(pair) if words.iter().all(|w| BUILTIN.common.contains(*w)) => {
-                Err(u32::from(id(pair[0])) << 16 | u32::from(id(pair[1])))
+                Err(u32::from(rule_word_id(pair[0])) << 16 | u32::from(rule_word_id(pair[1])))
             }
-            _ => Ok(id(anchor(phrase))),
+            _ => Ok(rule_word_id(anchor(phrase))),
         }
     };
     let mut anchors = Vec::new();
     let mut sides: rustc_hash::FxHashMap<(usize, u16, u8), FxHashSet<Result<u16, u32>>> = Default::default();
     for (phrase, tag) in &BUILTIN.phrases {
         match *tag {
-            Tag::Rule(_) => anchors.push(anchor(phrase)),
+            Tag::Rule(_) => anchors.push(phrase_anchor(phrase)),
             Tag::Near(rule, pair, side) => {
-                sides.entry((rule, pair, side)).or_default().insert(anchor(phrase));
+                sides.entry((rule, pair, side)).or_default().insert(phrase_anchor(phrase));
             }
             Tag::Context(_) | Tag::Guard(_) => {}
         }
@@ -280,7 +276,7 @@ fn builtin_anchors() -> Anchors {
             anchors.extend(words);
         }
     }
-    let mut words = vec![false; usize::from(u16::MAX) + 1];
+    let mut words = vec![false; normalize::MAX_VOCABULARY];
     let mut pairs = FxHashSet::default();
     for anchor in anchors {
         match anchor {
@@ -289,6 +285,11 @@ fn builtin_anchors() -> Anchors {
         }
     }
     Anchors::Ids { words: words.into(), pairs }
+}
+
+/// The vocabulary id of a word of the built-in rules.
+fn rule_word_id(word: &str) -> u16 {
+    BUILTIN.normalizer.word_id(word).expect("every rule word is in the vocabulary")
 }
 
 thread_local! {
@@ -303,6 +304,26 @@ enum Input {
     Code,
     /// The normalised text: a community's phrases, whose words may be any.
     Text,
+}
+
+impl Input {
+    /// The bytes of `normalized` this input is.
+    fn of(self, normalized: &Normalized) -> &[u8] {
+        match self {
+            Input::Code => &normalized.code,
+            Input::Text => normalized.text.as_bytes(),
+        }
+    }
+
+    /// Where in the text a match of the automaton on this input starts and ends.
+    fn span(self, normalized: &Normalized, m: &aho_corasick::Match) -> (usize, usize) {
+        match self {
+            // Words i..j (two bytes each) span from the space before word i to the one after
+            // word j - 1, as a text phrase with its spaces would.
+            Input::Code => (normalized.starts[m.start() / 2], normalized.starts[m.end() / 2] + 1),
+            Input::Text => (m.start(), m.end()),
+        }
+    }
 }
 
 /// Words one of which every message that can fire a rule of a [`PhraseSet`] holds.
@@ -473,18 +494,9 @@ impl Detector {
         }
         let sets = std::iter::once(&*BUILTIN_SET).chain(custom);
         for set in sets.clone() {
-            let input = match set.input {
-                Input::Code => normalized.code.as_slice(),
-                Input::Text => norm.as_bytes(),
-            };
-            for m in set.automaton.find_overlapping_iter(input) {
+            for m in set.automaton.find_overlapping_iter(set.input.of(normalized)) {
                 for tag in &set.tags[m.pattern().as_usize()] {
-                    let (start, end) = match set.input {
-                        // Words i..j (two bytes each) span from the space before word i to the
-                        // one after word j - 1, as a text phrase with its spaces would.
-                        Input::Code => (normalized.starts[m.start() / 2], normalized.starts[m.end() / 2] + 1),
-                        Input::Text => (m.start(), m.end()),
-                    };
+                    let (start, end) = set.input.span(normalized, &m);
                     match *tag {
                         Tag::Rule(rule) => hits.push(Hit::new(rule, start, end)),
                         Tag::Near(rule, pair, side) => near.push(NearHit { rule, pair, side, start, end }),

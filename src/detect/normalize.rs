@@ -108,10 +108,17 @@ fn leet(c: char) -> char {
     }
 }
 
-/// Writes `token`, a word with digits, symbols, apostrophes or other scripts in it, into `out`
-/// the way it reads: apostrophes dropped, leetspeak read as letters if the word has any
-/// ("n0t" but "911"), repeated letters squeezed.
-fn read_symbols(token: &str, out: &mut String) {
+/// Writes `token` into `out` the way it reads: apostrophes dropped, leetspeak read as letters
+/// if the word has any ("n0t" but "911"), runs of one letter squeezed to one ("helppp" →
+/// "help", "sleep" → "slep": text and rules are squeezed alike, so doubled letters never
+/// decide a match).
+fn read_word(token: &str, out: &mut String) {
+    if token.bytes().all(|b| b.is_ascii_lowercase()) {
+        // Most words: only letters, to squeeze.
+        let mut last = 0;
+        out.extend(token.bytes().filter(|b| std::mem::replace(&mut last, *b) != *b).map(char::from));
+        return;
+    }
     let has_letter = token.chars().any(char::is_alphabetic);
     let mut last = None;
     for c in token.chars() {
@@ -126,20 +133,6 @@ fn read_symbols(token: &str, out: &mut String) {
         }
         last = Some(c);
     }
-}
-
-/// Collapses runs of one letter to a single letter ("helppp" → "help", "sleep" → "slep"):
-/// text and rules are squeezed alike, so doubled letters never decide a match.
-fn squeeze(token: &str) -> String {
-    let mut out = String::with_capacity(token.len());
-    let mut last = None;
-    for c in token.chars() {
-        if Some(c) != last || !c.is_alphabetic() {
-            out.push(c);
-        }
-        last = Some(c);
-    }
-    out
 }
 
 /// A message in matching form, and the same words as rule-word ids for the phrase automaton.
@@ -199,7 +192,7 @@ const STARTS: u8 = 1;
 const CONTINUES: u8 = 2;
 
 /// Most words the vocabulary can hold: ids are coded in 14 bits.
-const MAX_VOCABULARY: usize = 1 << 14;
+pub const MAX_VOCABULARY: usize = 1 << 14;
 
 /// A vocabulary id as two bytes, the first with the high bit set and the second without, so
 /// that a coded phrase can only match a coded message at a word boundary.
@@ -212,8 +205,9 @@ pub fn code(id: u16) -> [u8; 2] {
 enum Known {
     /// A word of the vocabulary, with its id.
     Word(u16),
-    /// A chat spelling or listed misspelling, and the words it means with their ids.
-    Spelling(Box<[(Box<str>, u16)]>),
+    /// A chat spelling or listed misspelling, with its own id if it is a vocabulary word too
+    /// (else 0), and the words it means with their ids.
+    Spelling(u16, Box<[(Box<str>, u16)]>),
 }
 
 /// The normaliser: the fixed steps, plus the words rules use and a table of chat spellings
@@ -223,10 +217,8 @@ pub struct Normalizer {
     /// Every token that appears in a rule or guard, and every chat spelling: one lookup
     /// settles most words of a message.
     lexicon: FxHashMap<Box<str>, Known>,
-    /// The vocabulary by id (0 is no word), and the ids by word (a word can be a chat
-    /// spelling too, and then the lexicon rewrites it).
+    /// The vocabulary by id (0 is no word).
     words: Vec<Box<str>>,
-    ids: FxHashMap<Box<str>, u16>,
     /// Each long vocabulary word with one letter deleted, mapped to the word's id.
     deletions: FxHashMap<Box<str>, u16>,
     /// Which words [`NOT_TYPOS`] remembers for this vocabulary (0: none, as for `basic`).
@@ -243,14 +235,23 @@ impl Normalizer {
         assert!(vocabulary.len() < MAX_VOCABULARY, "at most {MAX_VOCABULARY} rule words");
         let mut words: Vec<Box<str>> = vec!["".into()];
         words.extend(vocabulary.iter().map(|w| Box::from(*w)));
-        let ids: FxHashMap<Box<str>, u16> =
-            words.iter().enumerate().skip(1).map(|(id, w)| (w.clone(), id as u16)).collect();
-        let mut lexicon: FxHashMap<Box<str>, Known> = ids.iter().map(|(w, id)| (w.clone(), Known::Word(*id))).collect();
-        lexicon.extend(spellings.iter().map(|(from, to)| {
-            let meaning =
-                basic(to).split_whitespace().map(|w| (Box::from(w), ids.get(w).copied().unwrap_or(0))).collect();
-            (squeeze(&from.to_lowercase()).into(), Known::Spelling(meaning))
-        }));
+        let mut lexicon: FxHashMap<Box<str>, Known> =
+            words.iter().enumerate().skip(1).map(|(id, w)| (w.clone(), Known::Word(id as u16))).collect();
+        let id = |word: &str| match lexicon.get(word) {
+            Some(Known::Word(id)) => *id,
+            _ => 0,
+        };
+        let spellings: Vec<(Box<str>, Known)> = spellings
+            .iter()
+            .map(|(from, to)| {
+                let mut key = String::new();
+                read_word(&from.to_lowercase(), &mut key);
+                let meaning = basic(to).split_whitespace().map(|w| (Box::from(w), id(w))).collect();
+                let own = id(&key);
+                (key.into_boxed_str(), Known::Spelling(own, meaning))
+            })
+            .collect();
+        lexicon.extend(spellings);
         let mut deletions = FxHashMap::default();
         for (id, word) in words.iter().enumerate().filter(|(_, w)| w.len() > MIN_CORRECTED_LEN && w.is_ascii()) {
             for i in 0..word.len() {
@@ -258,7 +259,7 @@ impl Normalizer {
                 deletions.entry(deleted.into()).or_insert(id as u16);
             }
         }
-        Normalizer { lexicon, words, ids, deletions, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
+        Normalizer { lexicon, words, deletions, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
     }
 
     /// The vocabulary word with this id ("" for 0).
@@ -268,7 +269,9 @@ impl Normalizer {
 
     /// The id of a vocabulary word, if it is one.
     pub fn word_id(&self, word: &str) -> Option<u16> {
-        self.ids.get(word).copied()
+        match self.lexicon.get(word)? {
+            Known::Word(id) | Known::Spelling(id, _) => (*id != 0).then_some(*id),
+        }
     }
 
     /// The matching form of `text`, written into `out` (cleared first).
@@ -355,6 +358,7 @@ impl Normalizer {
         (out.token, out.scratch) = (token, scratch);
     }
 
+    /// [`Normalizer::finish`] with the word and scratch space out of `out`, which it appends to.
     fn finish_word(&self, token: &mut String, scratch: &mut String, out: &mut Normalized) {
         // Trailing "!" and "'" belong to the sentence, not the word ("help!!!", "dogs'").
         while token.ends_with(['!', '\'']) {
@@ -386,14 +390,7 @@ impl Normalizer {
             return self.push_word(token, scratch, out);
         }
         scratch.clear();
-        if plain {
-            let mut last = 0;
-            for b in token.bytes().filter(|b| std::mem::replace(&mut last, *b) != *b) {
-                scratch.push(char::from(b));
-            }
-        } else {
-            read_symbols(token, scratch);
-        }
+        read_word(token, scratch);
         if !scratch.is_empty() {
             self.push_word(scratch, token, out);
         }
@@ -404,9 +401,9 @@ impl Normalizer {
     fn push_word(&self, word: &str, buf: &mut String, out: &mut Normalized) {
         match self.lexicon.get(word) {
             Some(Known::Word(id)) => out.push(word, *id),
-            Some(Known::Spelling(meaning)) => meaning.iter().for_each(|(word, id)| out.push(word, *id)),
+            Some(Known::Spelling(_, meaning)) => meaning.iter().for_each(|(word, id)| out.push(word, *id)),
             None => match self.correct(word, buf) {
-                Some(id) => out.push(&self.words[usize::from(id)], id),
+                Some(id) => out.push(self.word(id), id),
                 None => out.push(word, 0),
             },
         }
@@ -466,6 +463,9 @@ impl Normalizer {
     }
 
     fn remember_not_typo(&self, word: &str) {
+        if self.id == 0 {
+            return; // `basic`: reads rules, not chat, so nothing is worth remembering.
+        }
         NOT_TYPOS.with_borrow_mut(|memory| {
             if !memory.contains_key(&self.id) && memory.len() >= MAX_REMEMBERING {
                 memory.clear();
