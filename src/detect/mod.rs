@@ -5,10 +5,11 @@
 //! expanded into plain phrases and compiled into one Aho–Corasick automaton over the words' ids,
 //! shared by every community, so one pass over a message finds every rule and guard whatever
 //! their number; a community's own phrases get a small automaton of their own beside it, over
-//! the text. Text is matched in the form [`Normalizer`] gives. A message without an anchor (a
-//! word every phrase of a rule needs) is not matched at all. Only ids leave this module, never
+//! the text. Text is matched in the form [`Normalizer`] gives. A message without any of their
+//! [`anchors`] (a word or pair of words from each phrase) is not matched at all. Only ids leave this module, never
 //! the message text.
 
+mod anchors;
 mod normalize;
 mod phrases;
 mod template;
@@ -21,6 +22,7 @@ use regex::RegexSet;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
+use anchors::Anchors;
 use normalize::{Normalized, Normalizer};
 pub use phrases::{CustomPhrase, MAX_PHRASE_LEN, MAX_PHRASES, PhraseError};
 
@@ -237,55 +239,10 @@ static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
         .iter()
         .map(|(phrase, tag)| (phrase.split_whitespace().flat_map(|w| normalize::code(rule_word_id(w))).collect(), *tag))
         .collect();
-    let anchors = builtin_anchors();
+    let anchors = Anchors::of_rules(&BUILTIN.phrases, &BUILTIN.common, &BUILTIN.normalizer);
     PhraseSet::compile(coded.iter().map(|(p, tag)| (p.as_slice(), *tag)), anchors, Vec::new(), Vec::new(), Input::Code)
         .expect("the built-in rules compile")
 });
-
-/// The anchors of the built-in rules: each rule phrase gives its [`anchor`] (or, if all its
-/// words are everyday ones, its two longest neighbouring words), each pair of near sides the
-/// side with fewer everyday anchors.
-fn builtin_anchors() -> Anchors {
-    let phrase_anchor = |phrase: &str| -> Result<u16, u32> {
-        let words: Vec<&str> = phrase.split_whitespace().collect();
-        match words.windows(2).max_by_key(|pair| pair[0].len() + pair[1].len()) {
-            Some(pair) if words.iter().all(|w| BUILTIN.common.contains(*w)) => {
-                Err(u32::from(rule_word_id(pair[0])) << 16 | u32::from(rule_word_id(pair[1])))
-            }
-            _ => Ok(rule_word_id(anchor(phrase))),
-        }
-    };
-    let mut anchors = Vec::new();
-    let mut sides: rustc_hash::FxHashMap<(usize, u16, u8), FxHashSet<Result<u16, u32>>> = Default::default();
-    for (phrase, tag) in &BUILTIN.phrases {
-        match *tag {
-            Tag::Rule(_) => anchors.push(phrase_anchor(phrase)),
-            Tag::Near(rule, pair, side) => {
-                sides.entry((rule, pair, side)).or_default().insert(phrase_anchor(phrase));
-            }
-            Tag::Context(_) | Tag::Guard(_) => {}
-        }
-    }
-    let common = |words: &FxHashSet<Result<u16, u32>>| {
-        let everyday = words.iter().filter(|w| w.is_ok_and(|id| BUILTIN.common.contains(BUILTIN.normalizer.word(id))));
-        (everyday.count(), words.len())
-    };
-    for (&(rule, pair, side), words) in &sides {
-        let other = sides.get(&(rule, pair, 1 - side));
-        if other.is_none_or(|other| (common(words), side) < (common(other), 1 - side)) {
-            anchors.extend(words);
-        }
-    }
-    let mut words = vec![false; normalize::MAX_VOCABULARY];
-    let mut pairs = FxHashSet::default();
-    for anchor in anchors {
-        match anchor {
-            Ok(word) => words[usize::from(word)] = true,
-            Err(pair) => _ = pairs.insert(pair),
-        }
-    }
-    Anchors::Ids { words: words.into(), pairs }
-}
 
 /// The vocabulary id of a word of the built-in rules.
 fn rule_word_id(word: &str) -> u16 {
@@ -324,16 +281,6 @@ impl Input {
             Input::Text => (m.start(), m.end()),
         }
     }
-}
-
-/// Words one of which every message that can fire a rule of a [`PhraseSet`] holds.
-#[derive(Debug)]
-enum Anchors {
-    /// By vocabulary id (built-in rules): single words, and pairs of neighbours (two ids in
-    /// one number) for phrases of everyday words only ("is out for").
-    Ids { words: Box<[bool]>, pairs: FxHashSet<u32> },
-    /// As text (a community's phrases): the [`anchor`] of each.
-    Words(FxHashSet<String>),
 }
 
 /// Phrases compiled into one automaton, each pattern with the rules and guards it stands for,
@@ -386,20 +333,6 @@ impl PhraseSet {
             Some((set, rules))
         };
         Ok(PhraseSet { automaton, input, tags, anchors, regexes, rules })
-    }
-
-    /// Whether the message holds one of this set's anchors.
-    fn anchored(&self, normalized: &Normalized) -> bool {
-        match &self.anchors {
-            Anchors::Ids { words, pairs } => {
-                let mut last = 0;
-                normalized.ids().any(|id| {
-                    let pair = u32::from(std::mem::replace(&mut last, id)) << 16 | u32::from(id);
-                    words[usize::from(id)] || pairs.contains(&pair)
-                })
-            }
-            Anchors::Words(anchors) => normalized.words().any(|w| anchors.contains(w)),
-        }
     }
 }
 
@@ -455,7 +388,7 @@ impl Detector {
                 literals.push((normalize::basic(&phrase.text), Tag::Rule(rule)));
             }
         }
-        let anchors = Anchors::Words(literals.iter().map(|(p, _)| anchor(p).to_string()).collect());
+        let anchors = Anchors::of_words(literals.iter().map(|(p, _)| p.as_str()), &BUILTIN.common);
         let phrases = literals.iter().map(|(p, tag)| (p.as_bytes(), *tag));
         let set = PhraseSet::compile(phrases, anchors, regexes, rules, Input::Text)?;
         Ok(Detector { custom: Some(Arc::new(set)) })
@@ -488,8 +421,8 @@ impl Detector {
         // Each set runs only if the message holds one of its anchors (or it has regular
         // expressions, which have none); the built-in set also runs whenever a community
         // phrase may match, since its guards apply to those too.
-        let custom = self.custom.as_deref().filter(|set| set.regexes.is_some() || set.anchored(normalized));
-        if custom.is_none() && !BUILTIN_SET.anchored(normalized) {
+        let custom = self.custom.as_deref().filter(|set| set.regexes.is_some() || set.anchors.anchored(normalized));
+        if custom.is_none() && !BUILTIN_SET.anchors.anchored(normalized) {
             return Detection::none();
         }
         let sets = std::iter::once(&*BUILTIN_SET).chain(custom);
@@ -681,17 +614,6 @@ fn drug_follows(norm: &str, end: usize) -> bool {
     norm.get(end..).and_then(|rest| rest.split_whitespace().next()).is_some_and(|w| BUILTIN.drugs.contains(w))
 }
 
-/// The word of a phrase a message must contain for the phrase to match: its longest word
-/// that is not an everyday one (or its longest word, if all are).
-fn anchor(phrase: &str) -> &str {
-    let words = || phrase.split_whitespace();
-    words()
-        .filter(|w| !BUILTIN.common.contains(*w))
-        .max_by_key(|w| w.len())
-        .or_else(|| words().max_by_key(|w| w.len()))
-        .unwrap_or("")
-}
-
 /// A four-digit year from the recent past ("back in 2019"): the event is not happening now.
 fn is_year(word: &str) -> bool {
     word.len() == 4 && word.parse::<u16>().is_ok_and(|y| (1950..=2039).contains(&y))
@@ -840,6 +762,25 @@ mod properties {
                 format!("{c}{gap}")
             }).collect();
             prop_assert_eq!(DETECTOR.scan(&text).level, Level::Emergency, "{:?}", text);
+        }
+
+        /// A community's own phrase fires whenever a message says it, whichever of its
+        /// words the anchor check looks for and however many phrases share the check.
+        #[test]
+        fn a_community_phrase_fires_when_said(
+            phrases in proptest::collection::vec(proptest::collection::vec("[qxz][b-df-hj-np-tv-z0-9]{2,4}", 1..5), 1..8),
+            said in any::<prop::sample::Index>(),
+            others in proptest::collection::vec("[qxz][b-df-hj-np-tv-z0-9]{2,4}", 0..20),
+        ) {
+            let custom: Vec<CustomPhrase> = phrases
+                .iter()
+                .map(|words| CustomPhrase { text: words.join(" "), level: Level::Concern, regex: false })
+                .collect();
+            let detector = Detector::with_phrases(&custom).unwrap();
+            let said = said.index(custom.len());
+            let text = format!("{} {} {}", others.join(" "), custom[said].text.to_uppercase(), others.join(" "));
+            let rule = format!("custom.{}", said + 1);
+            prop_assert!(detector.scan(&text).rules.contains(&rule), "{:?} in {:?}", text, custom);
         }
     }
 

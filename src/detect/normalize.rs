@@ -108,6 +108,13 @@ fn leet(c: char) -> char {
     }
 }
 
+/// Whether `word` is lower-case ASCII letters without a letter twice in a row: nothing to read
+/// or squeeze, as most words.
+fn is_plain(word: &str) -> bool {
+    let mut last = 0;
+    word.bytes().all(|b| b.is_ascii_lowercase() && std::mem::replace(&mut last, b) != b)
+}
+
 /// Writes `token` into `out` the way it reads: apostrophes dropped, leetspeak read as letters
 /// if the word has any ("n0t" but "911"), runs of one letter squeezed to one ("helppp" →
 /// "help", "sleep" → "slep": text and rules are squeezed alike, so doubled letters never
@@ -146,7 +153,13 @@ pub struct Normalized {
     pub code: Vec<u8>,
     /// Byte offset in `text` of the space before each word, then of the final space.
     pub starts: Vec<usize>,
-    /// The word being read, and scratch space for its transformations.
+    /// Kept here only between messages, for their capacity.
+    buffers: Buffers,
+}
+
+/// The word being read, and scratch space for its transformations.
+#[derive(Debug, Default)]
+struct Buffers {
     token: String,
     scratch: String,
 }
@@ -279,8 +292,9 @@ impl Normalizer {
         out.text.clear();
         out.code.clear();
         out.starts.clear();
-        out.token.clear();
         out.text.push(' ');
+        let mut buffers = std::mem::take(&mut out.buffers);
+        buffers.token.clear();
         if text.is_ascii() {
             // Word by word rather than character by character: most chat is ASCII.
             let bytes = text.as_bytes();
@@ -294,23 +308,30 @@ impl Normalizer {
                 while i < bytes.len() && ASCII_WORD[usize::from(bytes[i])] != APART {
                     i += 1;
                 }
-                out.token.push_str(&text[start..i]);
-                out.token.make_ascii_lowercase();
-                self.finish(out);
+                let word = &text[start..i];
+                if is_plain(word) && !word.starts_with("od") {
+                    // Most words: nothing to change but maybe their meaning.
+                    self.push_word(word, &mut buffers.scratch, out);
+                } else {
+                    buffers.token.push_str(word);
+                    buffers.token.make_ascii_lowercase();
+                    self.finish(&mut buffers, out);
+                }
             }
         } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
             // Most non-ASCII chat is emoji and accents already in NFKC: no need to recompose.
-            self.read_all(text.chars(), out);
+            self.read_all(text.chars(), &mut buffers, out);
         } else {
-            self.read_all(text.nfkc(), out);
+            self.read_all(text.nfkc(), &mut buffers, out);
         }
-        self.finish(out);
+        self.finish(&mut buffers, out);
         out.starts.push(out.text.len() - 1);
+        out.buffers = buffers;
     }
 
     /// Reads characters that are not all ASCII: invisibles dropped, lower-cased, quotes made
     /// one apostrophe, look-alikes and accented letters made their plain Latin letter.
-    fn read_all(&self, chars: impl Iterator<Item = char>, out: &mut Normalized) {
+    fn read_all(&self, chars: impl Iterator<Item = char>, buffers: &mut Buffers, out: &mut Normalized) {
         for c in chars.filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase) {
             let c = match c {
                 '’' | '‘' | '`' | '´' | 'ʼ' => '\'',
@@ -321,19 +342,19 @@ impl Normalizer {
                 },
             };
             if c != '\0' {
-                self.read(c, out);
+                self.read(c, buffers, out);
             }
         }
     }
 
     /// Reads one lower-cased character: part of a word, or the end of one.
-    fn read(&self, c: char, out: &mut Normalized) {
-        let inside = !out.token.is_empty();
+    fn read(&self, c: char, buffers: &mut Buffers, out: &mut Normalized) {
+        let inside = !buffers.token.is_empty();
         if c.is_alphanumeric() || matches!(c, '\'' | '!') && inside || matches!(c, '@' | '$') {
-            out.token.push(c);
+            buffers.token.push(c);
         } else {
             if inside {
-                self.finish(out);
+                self.finish(buffers, out);
             }
             if is_laughing(c) {
                 out.push("lol", self.word_id("lol").unwrap_or(0));
@@ -348,18 +369,11 @@ impl Normalizer {
         out.text
     }
 
-    /// Ends the current word: spells out "od'd", reads leetspeak, drops apostrophes, squeezes
-    /// repeated letters, rewrites chat spellings and corrects small typos; then appends it.
-    fn finish(&self, out: &mut Normalized) {
-        let mut token = std::mem::take(&mut out.token);
-        let mut scratch = std::mem::take(&mut out.scratch);
-        self.finish_word(&mut token, &mut scratch, out);
-        token.clear();
-        (out.token, out.scratch) = (token, scratch);
-    }
-
-    /// [`Normalizer::finish`] with the word and scratch space out of `out`, which it appends to.
-    fn finish_word(&self, token: &mut String, scratch: &mut String, out: &mut Normalized) {
+    /// Ends the current word, `buffers.token` (lower-cased): spells out "od'd", reads
+    /// leetspeak, drops apostrophes, squeezes repeated letters, rewrites chat spellings and
+    /// corrects small typos; then appends it.
+    fn finish(&self, buffers: &mut Buffers, out: &mut Normalized) {
+        let Buffers { token, scratch } = buffers;
         // Trailing "!" and "'" belong to the sentence, not the word ("help!!!", "dogs'").
         while token.ends_with(['!', '\'']) {
             token.pop();
@@ -381,19 +395,17 @@ impl Normalizer {
             }
         };
         if let Some(word) = spelled {
-            return out.push(word, self.word_id(word).unwrap_or(0));
+            out.push(word, self.word_id(word).unwrap_or(0));
+        } else if is_plain(token) {
+            self.push_word(token, scratch, out);
+        } else {
+            scratch.clear();
+            read_word(token, scratch);
+            if !scratch.is_empty() {
+                self.push_word(scratch, token, out);
+            }
         }
-        let bytes = token.as_bytes();
-        let plain = bytes.iter().all(u8::is_ascii_lowercase);
-        if plain && !bytes.windows(2).any(|pair| pair[0] == pair[1]) {
-            // Most words: nothing to change but maybe their meaning.
-            return self.push_word(token, scratch, out);
-        }
-        scratch.clear();
-        read_word(token, scratch);
-        if !scratch.is_empty() {
-            self.push_word(scratch, token, out);
-        }
+        token.clear();
     }
 
     /// Appends `word` (read and squeezed) as what it stands for: itself, the words a chat

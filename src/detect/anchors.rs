@@ -1,0 +1,148 @@
+//! Anchors: words one of which a message must hold for a set of phrases to fire a rule. Most
+//! chat holds none, and then the phrase automaton and the guards need not run at all; this
+//! check runs on every message of every channel, so it is a table lookup or two per word.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::Tag;
+use super::normalize::{MAX_VOCABULARY, Normalized, Normalizer};
+
+/// In [`Anchors::Ids`]: the word is an anchor.
+const ANCHOR_WORD: u8 = 1;
+/// In [`Anchors::Ids`]: the word ends an anchor pair.
+const ENDS_PAIR: u8 = 2;
+/// Bits in a [`Anchors::Words`] sketch.
+const SKETCH_BITS: usize = 1 << 16;
+
+/// Words one of which every message that can fire a rule of a phrase set holds.
+#[derive(Debug)]
+pub enum Anchors {
+    /// By vocabulary id (built-in rules): for each word whether it is an anchor and whether it
+    /// ends an anchor pair, and the pairs (as [`pair_key`]s).
+    Ids { words: Box<[u8]>, pairs: FxHashSet<u32> },
+    /// As text (a community's phrases): the [`anchor`] of each, and a bit per [`sketch`] of
+    /// them, so that most words are ruled out without hashing them.
+    Words { sketch: Box<[u64]>, words: FxHashSet<Box<str>> },
+}
+
+/// One anchor of a built-in phrase, by vocabulary ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Anchor {
+    Word(u16),
+    /// Two words, one right after the other.
+    Pair(u16, u16),
+}
+
+impl Anchors {
+    /// The anchors of the built-in rules (phrases in matching form, words all in `normalizer`'s
+    /// vocabulary): each rule phrase gives its one word if it has only one, else its
+    /// neighbouring pair with the fewest `everyday` words (then the longest). Every pair of a
+    /// phrase is in any message the phrase matches, and pairs are rare in everyday chat where
+    /// single words are not ("check", "watching"). Each pair of near sides gives the anchors of
+    /// the side with fewer single everyday words.
+    pub fn of_rules(phrases: &[(String, Tag)], everyday: &FxHashSet<String>, normalizer: &Normalizer) -> Anchors {
+        let id = |word: &str| normalizer.word_id(word).expect("every rule word is in the vocabulary");
+        let phrase_anchor = |phrase: &str| -> Anchor {
+            let words: Vec<&str> = phrase.split_whitespace().collect();
+            let best = words.windows(2).min_by_key(|pair| {
+                let everyday_words = pair.iter().filter(|w| everyday.contains(**w)).count();
+                (everyday_words, std::cmp::Reverse(pair[0].len() + pair[1].len()))
+            });
+            match best {
+                Some(pair) => Anchor::Pair(id(pair[0]), id(pair[1])),
+                None => Anchor::Word(id(phrase.trim())),
+            }
+        };
+        let mut anchors = Vec::new();
+        let mut sides: FxHashMap<(usize, u16, u8), FxHashSet<Anchor>> = Default::default();
+        for (phrase, tag) in phrases {
+            match *tag {
+                Tag::Rule(_) => anchors.push(phrase_anchor(phrase)),
+                Tag::Near(rule, pair, side) => {
+                    sides.entry((rule, pair, side)).or_default().insert(phrase_anchor(phrase));
+                }
+                Tag::Context(_) | Tag::Guard(_) => {}
+            }
+        }
+        let common = |side: &FxHashSet<Anchor>| {
+            let single_everyday =
+                side.iter().filter(|a| matches!(a, Anchor::Word(id) if everyday.contains(normalizer.word(*id))));
+            (single_everyday.count(), side.len())
+        };
+        for (&(rule, pair, side), side_anchors) in &sides {
+            let other = sides.get(&(rule, pair, 1 - side));
+            if other.is_none_or(|other| (common(side_anchors), side) < (common(other), 1 - side)) {
+                anchors.extend(side_anchors);
+            }
+        }
+        let mut words = vec![0; MAX_VOCABULARY];
+        let mut pairs = FxHashSet::default();
+        for anchor in anchors {
+            match anchor {
+                Anchor::Word(word) => words[usize::from(word)] |= ANCHOR_WORD,
+                Anchor::Pair(first, second) => {
+                    words[usize::from(second)] |= ENDS_PAIR;
+                    pairs.insert(pair_key(first, second));
+                }
+            }
+        }
+        Anchors::Ids { words: words.into(), pairs }
+    }
+
+    /// The anchors of phrases in matching form: the [`anchor`] of each.
+    pub fn of_words<'a>(phrases: impl IntoIterator<Item = &'a str>, everyday: &FxHashSet<String>) -> Anchors {
+        let words: FxHashSet<Box<str>> = phrases.into_iter().map(|p| anchor(p, everyday).into()).collect();
+        let mut sketch = vec![0; SKETCH_BITS / 64];
+        for word in &words {
+            let bit = self::sketch(word);
+            sketch[bit / 64] |= 1 << (bit % 64);
+        }
+        Anchors::Words { sketch: sketch.into(), words }
+    }
+
+    /// Whether the message holds one of these anchors.
+    pub fn anchored(&self, normalized: &Normalized) -> bool {
+        match self {
+            Anchors::Ids { words, pairs } => {
+                let mut last = 0;
+                normalized.ids().any(|id| {
+                    let before = std::mem::replace(&mut last, id);
+                    let flags = words[usize::from(id)];
+                    flags & ANCHOR_WORD != 0 || flags & ENDS_PAIR != 0 && pairs.contains(&pair_key(before, id))
+                })
+            }
+            Anchors::Words { sketch, words } => normalized.words().any(|word| {
+                let bit = self::sketch(word);
+                sketch[bit / 64] & 1 << (bit % 64) != 0 && words.contains(word)
+            }),
+        }
+    }
+}
+
+/// Two neighbouring words' ids as one number.
+fn pair_key(first: u16, second: u16) -> u32 {
+    u32::from(first) << 16 | u32::from(second)
+}
+
+/// A number below [`SKETCH_BITS`] from a word's length and its first, middle and last bytes:
+/// cheaper than a hash, and words that differ there differ in it most of the time.
+fn sketch(word: &str) -> usize {
+    let bytes = word.as_bytes();
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else { return 0 };
+    let key = u32::from(*first)
+        | u32::from(bytes[bytes.len() / 2]) << 8
+        | u32::from(*last) << 16
+        | (bytes.len() as u32) << 24;
+    (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+/// The word of a phrase a message must contain for the phrase to match: its longest word
+/// that is not an `everyday` one (or its longest word, if all are).
+fn anchor<'a>(phrase: &'a str, everyday: &FxHashSet<String>) -> &'a str {
+    let words = || phrase.split_whitespace();
+    words()
+        .filter(|w| !everyday.contains(*w))
+        .max_by_key(|w| w.len())
+        .or_else(|| words().max_by_key(|w| w.len()))
+        .unwrap_or("")
+}
