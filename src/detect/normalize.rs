@@ -11,7 +11,6 @@
 //! Most chat is ASCII and most words need nothing but one lookup, so those paths are kept short:
 //! the detector has to keep up with every message of every channel it listens in.
 
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -22,21 +21,12 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 const MAX_CORRECTED_LEN: usize = 20;
 /// Shortest token that spelling correction looks at: short words are too easy to confuse.
 const MIN_CORRECTED_LEN: usize = 6;
-/// Words remembered per thread and normaliser as "no typo of a rule word" before that memory
-/// starts over.
+/// Words a [`NotTypos`] holds before it starts over.
 const MAX_REMEMBERED: usize = 20_000;
-/// Normalisers a thread remembers words for (the built-in one and a few communities' own).
-const MAX_REMEMBERING: usize = 8;
 
 /// Gives each normaliser with a vocabulary its own id, so remembered words never cross from
 /// one vocabulary to another.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
-thread_local! {
-    /// Long words found to be no typo of a rule word, for the normaliser with this id: chat
-    /// repeats its words, and trying every deletion and swap of "yesterday" costs ~20 lookups.
-    static NOT_TYPOS: RefCell<FxHashMap<u64, FxHashSet<Box<str>>>> = RefCell::default();
-}
 
 /// Characters that render as nothing (format characters: zero-width spaces and joiners,
 /// direction marks, soft hyphens, the byte-order mark, tags). People and spam put them
@@ -155,6 +145,29 @@ pub struct Normalized {
     pub starts: Vec<usize>,
     /// Kept here only between messages, for their capacity.
     buffers: Buffers,
+    not_typos: NotTypos,
+}
+
+/// Long words found to be no typo of a rule word, for the normaliser with this id: chat
+/// repeats its words, and trying every deletion and swap of "yesterday" costs ~20 lookups.
+#[derive(Debug, Default)]
+struct NotTypos {
+    normalizer: u64,
+    words: FxHashSet<Box<str>>,
+}
+
+impl NotTypos {
+    fn contains(&self, normalizer: u64, word: &str) -> bool {
+        self.normalizer == normalizer && self.words.contains(word)
+    }
+
+    fn insert(&mut self, normalizer: u64, word: &str) {
+        if self.normalizer != normalizer || self.words.len() >= MAX_REMEMBERED {
+            self.words.clear();
+            self.normalizer = normalizer;
+        }
+        self.words.insert(word.into());
+    }
 }
 
 /// The word being read, and scratch space for its transformations.
@@ -234,7 +247,7 @@ pub struct Normalizer {
     words: Vec<Box<str>>,
     /// Each long vocabulary word with one letter deleted, mapped to the word's id.
     deletions: FxHashMap<Box<str>, u16>,
-    /// Which words [`NOT_TYPOS`] remembers for this vocabulary (0: none, as for `basic`).
+    /// Which words a [`NotTypos`] remembers for this vocabulary (0: none, as for `basic`).
     id: u64,
 }
 
@@ -332,17 +345,27 @@ impl Normalizer {
     /// Reads characters that are not all ASCII: invisibles dropped, lower-cased, quotes made
     /// one apostrophe, look-alikes and accented letters made their plain Latin letter.
     fn read_all(&self, chars: impl Iterator<Item = char>, buffers: &mut Buffers, out: &mut Normalized) {
-        for c in chars.filter(|c| !is_invisible(*c)).flat_map(char::to_lowercase) {
-            let c = match c {
-                '’' | '‘' | '`' | '´' | 'ʼ' => '\'',
-                c if c.is_ascii() => c,
-                c => match look_alike(c) {
-                    Some(latin) => latin,
-                    None => base_letter(c),
-                },
-            };
-            if c != '\0' {
-                self.read(c, buffers, out);
+        for c in chars {
+            if c.is_ascii() {
+                // Most characters even of these messages.
+                self.read(if c == '`' { '\'' } else { c.to_ascii_lowercase() }, buffers, out);
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            for c in c.to_lowercase() {
+                let c = match c {
+                    '’' | '‘' | '´' | 'ʼ' => '\'',
+                    c if c.is_ascii() => c,
+                    c => match look_alike(c) {
+                        Some(latin) => latin,
+                        None => base_letter(c),
+                    },
+                };
+                if c != '\0' {
+                    self.read(c, buffers, out);
+                }
             }
         }
     }
@@ -414,7 +437,7 @@ impl Normalizer {
         match self.lexicon.get(word) {
             Some(Known::Word(id)) => out.push(word, *id),
             Some(Known::Spelling(_, meaning)) => meaning.iter().for_each(|(word, id)| out.push(word, *id)),
-            None => match self.correct(word, buf) {
+            None => match self.correct(word, buf, &mut out.not_typos) {
                 Some(id) => out.push(self.word(id), id),
                 None => out.push(word, 0),
             },
@@ -423,7 +446,7 @@ impl Normalizer {
 
     /// The id of the vocabulary word that `word`, no word of the vocabulary, was meant to be,
     /// if it is a small typo of one. `buf` is scratch space for the candidates.
-    fn correct(&self, word: &str, buf: &mut String) -> Option<u16> {
+    fn correct(&self, word: &str, buf: &mut String, not_typos: &mut NotTypos) -> Option<u16> {
         let short = word.len() < MIN_CORRECTED_LEN;
         if !word.is_ascii() || word.len() < 4 || short && !word.ends_with("in") {
             return None;
@@ -437,7 +460,7 @@ impl Normalizer {
                 return Some(id);
             }
         }
-        if short || word.len() > MAX_CORRECTED_LEN || self.known_not_typo(word) {
+        if short || word.len() > MAX_CORRECTED_LEN || not_typos.contains(self.id, word) {
             return None;
         }
         // A letter missing ("breathng").
@@ -464,30 +487,11 @@ impl Normalizer {
             }
             None
         });
-        if found.is_none() {
-            self.remember_not_typo(word);
+        if found.is_none() && self.id != 0 {
+            // (`basic` reads rules, not chat: nothing worth remembering.)
+            not_typos.insert(self.id, word);
         }
         found
-    }
-
-    fn known_not_typo(&self, word: &str) -> bool {
-        NOT_TYPOS.with_borrow(|memory| memory.get(&self.id).is_some_and(|words| words.contains(word)))
-    }
-
-    fn remember_not_typo(&self, word: &str) {
-        if self.id == 0 {
-            return; // `basic`: reads rules, not chat, so nothing is worth remembering.
-        }
-        NOT_TYPOS.with_borrow_mut(|memory| {
-            if !memory.contains_key(&self.id) && memory.len() >= MAX_REMEMBERING {
-                memory.clear();
-            }
-            let words = memory.entry(self.id).or_default();
-            if words.len() >= MAX_REMEMBERED {
-                words.clear();
-            }
-            words.insert(word.into());
-        });
     }
 }
 
@@ -571,9 +575,12 @@ mod tests {
     fn a_word_that_is_no_typo_for_one_vocabulary_can_be_one_for_another() {
         let other = Normalizer::new(["something"], &[]);
         let n = normalizer();
+        let mut out = Normalized::default();
         for _ in 0..2 {
-            assert_eq!(other.normalize("breathiong"), " breathiong ", "no typo of `something`");
-            assert_eq!(n.normalize("breathiong"), " breathing ", "still corrected for the rules");
+            other.normalize_into("breathiong", &mut out);
+            assert_eq!(out.text, " breathiong ", "no typo of `something`");
+            n.normalize_into("breathiong", &mut out);
+            assert_eq!(out.text, " breathing ", "still corrected for the rules");
         }
     }
 }
