@@ -41,7 +41,7 @@ impl Anchors {
     /// single words are not ("check", "watching"). Each pair of near sides gives the anchors of
     /// the side with fewer single everyday words.
     pub fn of_rules(phrases: &[(String, Tag)], everyday: &FxHashSet<String>, normalizer: &Normalizer) -> Anchors {
-        let id = |word: &str| normalizer.word_id(word).expect("every rule word is in the vocabulary");
+        let id = |word: &str| normalizer.rule_word_id(word);
         let phrase_anchor = |phrase: &str| -> Anchor {
             let words: Vec<&str> = phrase.split_whitespace().collect();
             let best = words.windows(2).min_by_key(|pair| {

@@ -237,17 +237,17 @@ static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
     let coded: Vec<(Vec<u8>, Tag)> = BUILTIN
         .phrases
         .iter()
-        .map(|(phrase, tag)| (phrase.split_whitespace().flat_map(|w| normalize::code(rule_word_id(w))).collect(), *tag))
+        .map(|(phrase, tag)| {
+            (
+                phrase.split_whitespace().flat_map(|w| normalize::code(BUILTIN.normalizer.rule_word_id(w))).collect(),
+                *tag,
+            )
+        })
         .collect();
     let anchors = Anchors::of_rules(&BUILTIN.phrases, &BUILTIN.common, &BUILTIN.normalizer);
     PhraseSet::compile(coded.iter().map(|(p, tag)| (p.as_slice(), *tag)), anchors, Vec::new(), Vec::new(), Input::Code)
         .expect("the built-in rules compile")
 });
-
-/// The vocabulary id of a word of the built-in rules.
-fn rule_word_id(word: &str) -> u16 {
-    BUILTIN.normalizer.word_id(word).expect("every rule word is in the vocabulary")
-}
 
 thread_local! {
     /// The message being read, kept from message to message for its buffers.

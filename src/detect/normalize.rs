@@ -105,6 +105,21 @@ fn is_plain(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii_lowercase() && std::mem::replace(&mut last, b) != b)
 }
 
+/// The word a chat spelling of "overdose" stands for ("od'd" → "overdosed"). Read before
+/// repeated letters are squeezed, so that the word "odd" stays odd.
+fn overdose_spelling(token: &str) -> Option<&'static str> {
+    if !token.starts_with("od") {
+        return None;
+    }
+    match token {
+        "od" => Some("overdose"),
+        "ods" | "od's" => Some("overdoses"),
+        "od'd" | "od'ed" | "oded" | "odded" => Some("overdosed"),
+        "od'ing" | "od'in" | "oding" | "odding" | "odin'" => Some("overdosing"),
+        _ => None,
+    }
+}
+
 /// Writes `token` into `out` the way it reads: apostrophes dropped, leetspeak read as letters
 /// if the word has any ("n0t" but "911"), runs of one letter squeezed to one ("helppp" →
 /// "help", "sleep" → "slep": text and rules are squeezed alike, so doubled letters never
@@ -293,6 +308,14 @@ impl Normalizer {
         &self.words[usize::from(id)]
     }
 
+    /// The id of a word the vocabulary was built from (a word of the rules).
+    ///
+    /// # Panics
+    /// If `word` is not in the vocabulary: the caller built it from these words.
+    pub fn rule_word_id(&self, word: &str) -> u16 {
+        self.word_id(word).expect("every rule word is in the vocabulary")
+    }
+
     /// The id of a vocabulary word, if it is one.
     pub fn word_id(&self, word: &str) -> Option<u16> {
         match self.lexicon.get(word)? {
@@ -322,7 +345,7 @@ impl Normalizer {
                     i += 1;
                 }
                 let word = &text[start..i];
-                if is_plain(word) && !word.starts_with("od") {
+                if is_plain(word) && overdose_spelling(word).is_none() {
                     // Most words: nothing to change but maybe their meaning.
                     self.push_word(word, &mut buffers.scratch, out);
                 } else {
@@ -404,20 +427,7 @@ impl Normalizer {
         if token.is_empty() {
             return;
         }
-        // Chat spellings of "overdose", read before repeated letters are squeezed so that the
-        // word "odd" stays odd.
-        let spelled = if !token.starts_with("od") {
-            None
-        } else {
-            match token.as_str() {
-                "od" => Some("overdose"),
-                "ods" | "od's" => Some("overdoses"),
-                "od'd" | "od'ed" | "oded" | "odded" => Some("overdosed"),
-                "od'ing" | "od'in" | "oding" | "odding" | "odin'" => Some("overdosing"),
-                _ => None,
-            }
-        };
-        if let Some(word) = spelled {
+        if let Some(word) = overdose_spelling(token) {
             out.push(word, self.word_id(word).unwrap_or(0));
         } else if is_plain(token) {
             self.push_word(token, scratch, out);
