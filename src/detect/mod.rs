@@ -250,8 +250,29 @@ static BUILTIN_SET: LazyLock<PhraseSet> = LazyLock::new(|| {
 });
 
 thread_local! {
-    /// The message being read, kept from message to message for its buffers.
-    static NORMALIZED: std::cell::RefCell<Normalized> = Default::default();
+    /// The message being read and what was found in it, kept from message to message for
+    /// their buffers.
+    static READING: std::cell::RefCell<(Normalized, Found)> = Default::default();
+}
+
+/// What the automata found in a message, before guards and levels.
+#[derive(Debug, Default)]
+struct Found {
+    hits: Vec<Hit>,
+    /// (guard, start, end)
+    guards: Vec<(usize, usize, usize)>,
+    near: Vec<NearHit>,
+    /// Rules whose drug context the message gives.
+    context: Vec<usize>,
+}
+
+impl Found {
+    fn clear(&mut self) {
+        self.hits.clear();
+        self.guards.clear();
+        self.near.clear();
+        self.context.clear();
+    }
 }
 
 /// What a [`PhraseSet`]'s automaton reads.
@@ -405,19 +426,17 @@ impl Detector {
 
     /// Reads one chat message.
     pub fn scan(&self, text: &str) -> Detection {
-        NORMALIZED.with_borrow_mut(|normalized| {
+        READING.with_borrow_mut(|(normalized, found)| {
             BUILTIN.normalizer.normalize_into(text, normalized);
-            self.read(normalized)
+            found.clear();
+            self.read(normalized, found)
         })
     }
 
     /// Reads one message in matching form.
-    fn read(&self, normalized: &Normalized) -> Detection {
+    fn read(&self, normalized: &Normalized, found: &mut Found) -> Detection {
         let norm = normalized.text.as_str();
-        let mut hits: Vec<Hit> = Vec::new();
-        let mut guard_hits: Vec<(usize, usize, usize)> = Vec::new();
-        let mut near: Vec<NearHit> = Vec::new();
-        let mut context: Vec<usize> = Vec::new();
+        let Found { hits, guards: guard_hits, near, context } = found;
         // Each set runs only if the message holds one of its anchors (or it has regular
         // expressions, which have none); the built-in set also runs whenever a community
         // phrase may match, since its guards apply to those too.
@@ -442,13 +461,13 @@ impl Detector {
         for (regexes, rules) in sets.filter_map(|set| set.regexes.as_ref()) {
             hits.extend(regexes.matches(norm).iter().map(|i| Hit::new(rules[i], 0, norm.len())));
         }
-        self.near_hits(&near, &mut hits);
+        self.near_hits(near, hits);
         hits.retain(|h| !self.rule(h.rule).requires_context || context.contains(&h.rule));
         if hits.is_empty() {
             return Detection::none();
         }
         let mut fired: Vec<&str> = Vec::new();
-        for hit in &mut hits {
+        for hit in hits.iter_mut() {
             if let Some(guard) = local_guard(norm, hit) {
                 hit.cancelled = true;
                 note(&mut fired, guard);
@@ -460,7 +479,7 @@ impl Detector {
         }
         // A guard that is itself negated ("not breathing again", "isn't ok now") says nothing.
         guard_hits.retain(|g| !negated_before(norm, g.1));
-        self.apply_guards(norm, &mut guard_hits, &mut hits, &mut fired);
+        self.apply_guards(norm, guard_hits, hits, &mut fired);
         let level = hits
             .iter()
             .filter(|h| !h.cancelled)
@@ -468,7 +487,7 @@ impl Detector {
             .max()
             .unwrap_or(Level::None);
         let mut rules: Vec<String> = Vec::new();
-        for hit in &hits {
+        for hit in hits.iter() {
             let id = &self.rule(hit.rule).id;
             if !rules.iter().any(|r| r.as_str() == &**id) {
                 rules.push(String::from(&**id));
@@ -550,9 +569,10 @@ impl Detector {
     /// Rules that fire when phrases from the two sides of a pair are near each other. Only
     /// nearby candidates are compared, so a long message stays linear.
     fn near_hits(&self, near: &[NearHit], hits: &mut Vec<Hit>) {
-        let mut done = vec![false; if near.is_empty() { 0 } else { BUILTIN.rules.len() }];
+        // At most one hit a rule: few rules are pairs, so the new hits are few to look through.
+        let before = hits.len();
         for (i, a) in near.iter().enumerate() {
-            if a.side != 0 || done[a.rule] {
+            if a.side != 0 || hits[before..].iter().any(|h| h.rule == a.rule) {
                 continue;
             }
             let window = self.rule(a.rule).window;
@@ -562,7 +582,6 @@ impl Detector {
             });
             if let Some(b) = close {
                 hits.push(Hit::new(a.rule, a.start.min(b.start), a.end.max(b.end)));
-                done[a.rule] = true;
             }
         }
     }
@@ -589,10 +608,10 @@ impl Hit {
 /// verb right before it ("was turning blue").
 fn local_guard(norm: &str, hit: &Hit) -> Option<&'static str> {
     let builtin = &*BUILTIN;
-    let starts_negated = norm[hit.start..].split_whitespace().next().is_some_and(|w| builtin.negators.contains(w));
+    let starts_negated = words_after(norm, hit.start).next().is_some_and(|w| builtin.negators.contains(w));
     if !starts_negated && negated_before(norm, hit.start) {
         Some("guard.negated")
-    } else if norm[..hit.start].split_whitespace().next_back().is_some_and(|w| builtin.past.contains(w)) {
+    } else if words_before(norm, hit.start).next().is_some_and(|w| builtin.past.contains(w)) {
         Some("guard.past_tense")
     } else {
         None
@@ -603,7 +622,7 @@ fn local_guard(norm: &str, hit: &Hit) -> Option<&'static str> {
 /// before with a word like "is" between ("nobody is").
 fn negated_before(norm: &str, start: usize) -> bool {
     let builtin = &*BUILTIN;
-    let mut before = norm[..start].split_whitespace().rev();
+    let mut before = words_before(norm, start);
     let (previous, second) = (before.next(), before.next());
     previous.is_some_and(|w| builtin.negators.contains(w))
         || previous.is_some_and(|w| builtin.between.contains(w)) && second.is_some_and(|w| builtin.negators.contains(w))
@@ -611,7 +630,25 @@ fn negated_before(norm: &str, start: usize) -> bool {
 
 /// Whether the word after byte `end` names a drug ("overdosed on fent").
 fn drug_follows(norm: &str, end: usize) -> bool {
-    norm.get(end..).and_then(|rest| rest.split_whitespace().next()).is_some_and(|w| BUILTIN.drugs.contains(w))
+    words_after(norm, end).next().is_some_and(|w| BUILTIN.drugs.contains(w))
+}
+
+/// The words of the normalised text before byte `at`, nearest first. Its words are apart by
+/// one ASCII space, so no Unicode lookups are needed to find them.
+fn words_before(norm: &str, at: usize) -> impl Iterator<Item = &str> {
+    let (bytes, mut end) = (norm.as_bytes(), at);
+    std::iter::from_fn(move || {
+        end = bytes[..end].iter().rposition(|&b| b != b' ')? + 1;
+        let start = bytes[..end].iter().rposition(|&b| b == b' ').map_or(0, |space| space + 1);
+        let word = &norm[start..end];
+        end = start;
+        Some(word)
+    })
+}
+
+/// The words of the normalised text from byte `at` on.
+fn words_after(norm: &str, at: usize) -> impl Iterator<Item = &str> {
+    norm.get(at..).unwrap_or_default().split(' ').filter(|w| !w.is_empty())
 }
 
 /// A four-digit year from the recent past ("back in 2019"): the event is not happening now.

@@ -107,6 +107,7 @@ fn is_plain(word: &str) -> bool {
 
 /// The word a chat spelling of "overdose" stands for ("od'd" → "overdosed"). Read before
 /// repeated letters are squeezed, so that the word "odd" stays odd.
+#[inline(always)]
 fn overdose_spelling(token: &str) -> Option<&'static str> {
     if !token.starts_with("od") {
         return None;
