@@ -105,20 +105,26 @@ fn is_plain(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii_lowercase() && std::mem::replace(&mut last, b) != b)
 }
 
-/// The word a chat spelling of "overdose" stands for ("od'd" → "overdosed"). Read before
-/// repeated letters are squeezed, so that the word "odd" stays odd.
+/// The word a chat spelling of "overdose" stands for ("od'd", "0d'd" → "overdosed"). Read
+/// before repeated letters are squeezed, so that the word "odd" stays odd.
 #[inline(always)]
 fn overdose_spelling(token: &str) -> Option<&'static str> {
-    if !token.starts_with("od") {
-        return None;
-    }
-    match token {
-        "od" => Some("overdose"),
-        "ods" | "od's" => Some("overdoses"),
-        "od'd" | "od'ed" | "oded" | "odded" => Some("overdosed"),
-        "od'ing" | "od'in" | "oding" | "odding" | "odin'" => Some("overdosing"),
+    let ending = token.strip_prefix("od").or_else(|| token.strip_prefix("0d"))?;
+    match ending {
+        "" => Some("overdose"),
+        "s" | "'s" => Some("overdoses"),
+        "'d" | "'ed" | "ed" | "ded" => Some("overdosed"),
+        "'ing" | "'in" | "ing" | "ding" | "in'" => Some("overdosing"),
         _ => None,
     }
+}
+
+/// A number and its unit ("200bpm", "10mg"), to be read as two words ("200 bpm") rather than
+/// as leetspeak. One digit before letters is still leetspeak ("0d", "1m").
+fn number_and_unit(token: &str) -> Option<(&str, &str)> {
+    let digits = token.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = token.split_at(digits);
+    (digits >= 2 && !unit.is_empty() && is_plain(unit)).then_some((number, unit))
 }
 
 /// Writes `token` into `out` the way it reads: apostrophes dropped, leetspeak read as letters
@@ -430,6 +436,9 @@ impl Normalizer {
         }
         if let Some(word) = overdose_spelling(token) {
             out.push(word, self.word_id(word).unwrap_or(0));
+        } else if let Some((number, unit)) = number_and_unit(token) {
+            self.push_word(number, scratch, out);
+            self.push_word(unit, scratch, out);
         } else if is_plain(token) {
             self.push_word(token, scratch, out);
         } else {
@@ -554,6 +563,8 @@ mod tests {
         assert_eq!(n.normalize("h3s n0t br3athing rn"), " hes not breathing right now ");
         assert_eq!(n.normalize("helppp she is not breathinggg"), " help she is not breathing ");
         assert_eq!(n.normalize("he od'd, that's odd"), " he overdosed thats od ");
+        assert_eq!(n.normalize("h3lp 0d in the bathr00m"), " help overdose in the bathrom ");
+        assert_eq!(n.normalize("heart at 200bpm, took 10mg"), " heart at 200 bpm tok 10 mg ", "numbers and units");
         assert_eq!(n.normalize("call 911 $5"), " cal 911 5 ", "letters squeezed, digits kept");
         assert_eq!(n.normalize("crying 😂"), " crying lol ");
     }
