@@ -71,8 +71,9 @@ enum Scope {
     /// Cancels the rules within `window` characters of it (figurative, general, past speech:
     /// in a long message, "the match" early on says nothing about "not waking up" later).
     Nearby,
-    /// Cancels emergency rules only: laughter makes "I can't breathe" figurative, but someone
-    /// who "did too much lol" may still be worried.
+    /// Cancels emergency rules within `window` characters of it only: laughter makes "I can't
+    /// breathe" figurative, but someone who "did too much lol" may still be worried, and "sorry
+    /// for the wall of text lol" says nothing about the collapse three lines on.
     Emergencies,
     /// Cancels the rules that come before it ("he was blue but came to").
     Before,
@@ -523,16 +524,16 @@ impl Detector {
             let last = found().map(|g| g.1).max().unwrap_or(first.1);
             let urgent = |h: &Hit| self.rule(h.rule).level > Level::Concern && h.cap > Level::Concern;
             match scope {
-                Scope::Nearby => {
+                Scope::Nearby | Scope::Emergencies => {
+                    let reaches = |h: &Hit| *scope == Scope::Nearby || urgent(h);
                     for &(_, start, end) in found() {
                         let from = hits.partition_point(|h| h.end + window < start);
-                        for hit in hits[from..].iter_mut().take_while(|h| h.start <= end + window) {
+                        for hit in
+                            hits[from..].iter_mut().take_while(|h| h.start <= end + window).filter(|h| reaches(h))
+                        {
                             apply(hit, &mut |h| h.cancelled = true);
                         }
                     }
-                }
-                Scope::Emergencies => {
-                    hits.iter_mut().filter(|h| urgent(h)).for_each(|h| apply(h, &mut |h| h.cancelled = true))
                 }
                 Scope::Before => {
                     hits.iter_mut().filter(|h| h.start < last).for_each(|h| apply(h, &mut |h| h.cancelled = true));
