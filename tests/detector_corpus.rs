@@ -114,6 +114,12 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_af.tsv",
         "crisis_ag.tsv",
         "crisis_ah.tsv",
+        "crisis_ai.tsv",
+        "crisis_aj.tsv",
+        "crisis_ak.tsv",
+        "crisis_al.tsv",
+        "crisis_am.tsv",
+        "crisis_an.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

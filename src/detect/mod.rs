@@ -110,6 +110,10 @@ struct LocalWords {
     past: Vec<String>,
     /// Words after "overdosed on" that keep it literal.
     drugs: Vec<String>,
+    /// Words and phrases that bring a message back to the present ("now", "this time"): a
+    /// guard with `until_now` does not reach a rule across one ("he od'd last year too and
+    /// now he's not breathing").
+    now: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -150,6 +154,9 @@ struct GuardEntry {
     scope: Scope,
     #[serde(default = "default_guard_window")]
     window: usize,
+    /// Does not reach a rule across a word of `[local] now` (past and general speech).
+    #[serde(default)]
+    until_now: bool,
     phrases: Vec<String>,
 }
 
@@ -166,6 +173,8 @@ enum Tag {
     /// Context a rule requires.
     Context(usize),
     Guard(usize),
+    /// A word of `[local] now`.
+    Now,
 }
 
 /// The built-in rules, expanded and normalised once per process.
@@ -174,7 +183,9 @@ struct Builtin {
     /// Phrases in matching form, each with what it stands for.
     phrases: Vec<(String, Tag)>,
     rules: Vec<RuleInfo>,
-    guards: Vec<(Arc<str>, Scope, usize)>,
+    guards: Vec<GuardInfo>,
+    /// guard.past, which a year ("back in 2019") also stands for.
+    past_guard: usize,
     negators: FxHashSet<String>,
     between: FxHashSet<String>,
     past: FxHashSet<String>,
@@ -211,9 +222,16 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     }
     let mut guards = Vec::new();
     for (i, guard) in file.guard.iter().enumerate() {
-        guards.push((Arc::from(guard.id.as_str()), guard.scope, guard.window));
+        guards.push(GuardInfo {
+            id: Arc::from(guard.id.as_str()),
+            scope: guard.scope,
+            window: guard.window,
+            until_now: guard.until_now,
+        });
         add(&guard.phrases, Tag::Guard(i), &mut phrases, &guard.id);
     }
+    add(&file.local.now, Tag::Now, &mut phrases, "now");
+    let past_guard = guards.iter().position(|g| &*g.id == "guard.past").expect("rules.toml has guard.past");
     let words = |list: &[String]| list.iter().map(|w| normalize::basic(w).trim().to_string()).collect();
     let negators = words(&file.local.negators);
     let between = words(&file.local.between);
@@ -229,8 +247,17 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     let spellings: Vec<(String, String)> = file.spellings.into_iter().collect();
     let vocabulary: FxHashSet<&str> = phrases.iter().flat_map(|(p, _)| p.split_whitespace()).collect();
     let normalizer = Normalizer::new(vocabulary, &spellings);
-    Builtin { normalizer, phrases, rules, guards, negators, between, past, drugs, common }
+    Builtin { normalizer, phrases, rules, guards, past_guard, negators, between, past, drugs, common }
 });
+
+/// How a guard changes the rules it meets.
+#[derive(Debug)]
+struct GuardInfo {
+    id: Arc<str>,
+    scope: Scope,
+    window: usize,
+    until_now: bool,
+}
 
 /// The built-in phrases, matched word by word: each phrase as the [`normalize::code`]s of its
 /// words, against [`Normalized::code`].
@@ -265,6 +292,8 @@ struct Found {
     near: Vec<NearHit>,
     /// Rules whose drug context the message gives.
     context: Vec<usize>,
+    /// (start, end) of the words of `[local] now`, in order.
+    now: Vec<(usize, usize)>,
 }
 
 impl Found {
@@ -273,6 +302,7 @@ impl Found {
         self.guards.clear();
         self.near.clear();
         self.context.clear();
+        self.now.clear();
     }
 }
 
@@ -377,6 +407,10 @@ struct Hit {
     cancelled: bool,
     /// The highest level this hit may give (a conditional caps it at concern).
     cap: Level,
+    /// Where the rule's own words are: its phrase (twice), or the two phrases of a pair, whose
+    /// span also holds the words between them; none for a regular expression, whose span is the
+    /// whole message.
+    own: [(usize, usize); 2],
 }
 
 impl Detector {
@@ -437,7 +471,7 @@ impl Detector {
     /// Reads one message in matching form.
     fn read(&self, normalized: &Normalized, found: &mut Found) -> Detection {
         let norm = normalized.text.as_str();
-        let Found { hits, guards: guard_hits, near, context } = found;
+        let Found { hits, guards: guard_hits, near, context, now } = found;
         // Each set runs only if the message holds one of its anchors (or it has regular
         // expressions, which have none); the built-in set also runs whenever a community
         // phrase may match, since its guards apply to those too.
@@ -451,16 +485,21 @@ impl Detector {
                 for tag in &set.tags[m.pattern().as_usize()] {
                     let (start, end) = set.input.span(normalized, &m);
                     match *tag {
-                        Tag::Rule(rule) => hits.push(Hit::new(rule, start, end)),
+                        Tag::Rule(rule) => hits.push(Hit::new(rule, [(start, end); 2])),
                         Tag::Near(rule, pair, side) => near.push(NearHit { rule, pair, side, start, end }),
                         Tag::Context(rule) => context.push(rule),
                         Tag::Guard(guard) => guard_hits.push((guard, start, end)),
+                        Tag::Now => now.push((start, end)),
                     }
                 }
             }
         }
         for (regexes, rules) in sets.filter_map(|set| set.regexes.as_ref()) {
-            hits.extend(regexes.matches(norm).iter().map(|i| Hit::new(rules[i], 0, norm.len())));
+            hits.extend(regexes.matches(norm).iter().map(|i| Hit {
+                start: 0,
+                end: norm.len(),
+                ..Hit::new(rules[i], [(0, 0); 2])
+            }));
         }
         self.near_hits(near, hits);
         hits.retain(|h| !self.rule(h.rule).requires_context || context.contains(&h.rule));
@@ -474,13 +513,15 @@ impl Detector {
                 note(&mut fired, guard);
             }
         }
-        if normalized.words().any(is_year) {
-            hits.iter_mut().for_each(|h| h.cancelled = true);
-            note(&mut fired, "guard.past");
-        }
+        let spans = normalized.starts.windows(2).map(|pair| (pair[0], pair[1] + 1));
+        let years = normalized.words().zip(spans).filter(|(word, _)| is_year(word));
+        guard_hits.extend(years.map(|(_, (start, end))| (BUILTIN.past_guard, start, end)));
         // A guard that is itself negated ("not breathing again", "isn't ok now") says nothing.
         guard_hits.retain(|g| !negated_before(norm, g.1));
-        self.apply_guards(norm, guard_hits, hits, &mut fired);
+        // Nor does a negated word of the present ("never again").
+        now.retain(|m| !negated_before(norm, m.0));
+        now.sort_unstable();
+        self.apply_guards(norm, guard_hits, now, hits, &mut fired);
         let level = hits
             .iter()
             .filter(|h| !h.cancelled)
@@ -499,11 +540,13 @@ impl Detector {
 
     /// Applies the guards found in the message (guard, start, end) to the rules found, guard by
     /// guard in the order of the rules file, in time near linear in their number (a message of
-    /// a megabyte can hold tens of thousands of each).
+    /// a megabyte can hold tens of thousands of each). `now` holds the spans of the words that
+    /// bring the message back to the present, in order.
     fn apply_guards<'a>(
         &'a self,
         norm: &str,
         guards: &mut [(usize, usize, usize)],
+        now: &[(usize, usize)],
         hits: &mut [Hit],
         fired: &mut Vec<&'a str>,
     ) {
@@ -513,7 +556,7 @@ impl Detector {
         guards.sort_by_key(|g| g.0);
         for same in guards.chunk_by(|a, b| a.0 == b.0) {
             let (first, found) = (same[0], || same.iter());
-            let (id, scope, window) = &builtin.guards[first.0];
+            let GuardInfo { id, scope, window, until_now } = &builtin.guards[first.0];
             let mut changed = false;
             let mut apply = |hit: &mut Hit, change: &mut dyn FnMut(&mut Hit)| {
                 if !hit.cancelled {
@@ -527,9 +570,17 @@ impl Detector {
                 Scope::Nearby | Scope::Emergencies => {
                     let reaches = |h: &Hit| *scope == Scope::Nearby || urgent(h);
                     for &(_, start, end) in found() {
+                        // A guard inside the rule's own phrase is part of what it says: "hasn't
+                        // used in 3 months" is no past event.
+                        let outside = |h: &&mut Hit| !h.own.iter().any(|&(s, e)| s <= start && end <= e && s < e);
+                        let same_time = |h: &&mut Hit| !until_now || !now_between(now, (start, end), (h.start, h.end));
                         let from = hits.partition_point(|h| h.end + window < start);
-                        for hit in
-                            hits[from..].iter_mut().take_while(|h| h.start <= end + window).filter(|h| reaches(h))
+                        for hit in hits[from..]
+                            .iter_mut()
+                            .take_while(|h| h.start <= end + window)
+                            .filter(|h| reaches(h))
+                            .filter(outside)
+                            .filter(same_time)
                         {
                             apply(hit, &mut |h| h.cancelled = true);
                         }
@@ -582,10 +633,18 @@ impl Detector {
                 b.rule == a.rule && b.pair == a.pair && b.side == 1 && gap <= window
             });
             if let Some(b) = close {
-                hits.push(Hit::new(a.rule, a.start.min(b.start), a.end.max(b.end)));
+                hits.push(Hit::new(a.rule, [(a.start, a.end), (b.start, b.end)]));
             }
         }
     }
+}
+
+/// Whether one of the spans `now` (in order) lies wholly between spans `a` and `b`, in either
+/// order. Neighbouring spans share the space between them.
+fn now_between(now: &[(usize, usize)], a: (usize, usize), b: (usize, usize)) -> bool {
+    let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+    let from = now.partition_point(|m| m.0 + 1 < first.1);
+    now[from..].iter().take_while(|m| m.0 < second.0).any(|m| m.1 <= second.0 + 1)
 }
 
 /// A phrase from one side of a `near` pair, found at a position.
@@ -599,8 +658,10 @@ struct NearHit {
 }
 
 impl Hit {
-    fn new(rule: usize, start: usize, end: usize) -> Hit {
-        Hit { rule, start, end, cancelled: false, cap: Level::Emergency }
+    /// A hit spanning its own words.
+    fn new(rule: usize, own: [(usize, usize); 2]) -> Hit {
+        let (start, end) = (own[0].0.min(own[1].0), own[0].1.max(own[1].1));
+        Hit { rule, start, end, cancelled: false, cap: Level::Emergency, own }
     }
 }
 
@@ -732,6 +793,32 @@ mod tests {
     fn a_crisis_after_a_resolution_still_counts() {
         assert_eq!(level("she came to but now she's not breathing again"), Level::Emergency);
         assert_eq!(level("he overdosed on fentanyl and isnt breathing"), Level::Emergency);
+    }
+
+    #[test]
+    fn time_words_inside_a_rule_are_no_past_event() {
+        // A dose after a break: the break's length is part of the worry, not an old story.
+        assert_eq!(level("he hasnt used in 3 months and just did a point"), Level::Concern);
+        assert_eq!(level("clean for 6 months and just did my old dose"), Level::Concern);
+        // The same words as a past event still are one.
+        assert_eq!(level("been clean for 3 years today, never going back"), Level::None);
+        assert_eq!(level("3 years ago he overdosed"), Level::None);
+    }
+
+    #[test]
+    fn an_old_story_does_not_hide_what_is_happening_now() {
+        for text in [
+            "he od'd last year too and now he's not breathing",
+            "i lost my cousin in 2021 but my friend just went limp and isnt breathing",
+            "i know i overreacted last time, but this is real, shes not breathing",
+        ] {
+            assert_eq!(level(text), Level::Emergency, "{text}");
+        }
+        for text in
+            ["two years ago today i od'd", "he stopped breathing once years ago, never again", "back in 2019 he od'd"]
+        {
+            assert_eq!(level(text), Level::None, "{text}");
+        }
     }
 
     #[test]
