@@ -120,6 +120,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_al.tsv",
         "crisis_am.tsv",
         "crisis_an.tsv",
+        "crisis_ao.tsv",
+        "crisis_ap.tsv",
+        "crisis_aq.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
