@@ -123,6 +123,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_ao.tsv",
         "crisis_ap.tsv",
         "crisis_aq.tsv",
+        "crisis_ar.tsv",
+        "crisis_as.tsv",
+        "crisis_at.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

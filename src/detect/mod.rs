@@ -811,6 +811,7 @@ mod tests {
             "he od'd last year too and now he's not breathing",
             "i lost my cousin in 2021 but my friend just went limp and isnt breathing",
             "i know i overreacted last time, but this is real, shes not breathing",
+            "bf sleeps with a cpap but tonite he's making this gurgly noise and i cant wake him",
         ] {
             assert_eq!(level(text), Level::Emergency, "{text}");
         }
@@ -819,6 +820,12 @@ mod tests {
         {
             assert_eq!(level(text), Level::None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_negated_guard_says_nothing() {
+        assert_eq!(level("training drill: he's face down and not breathing"), Level::None);
+        assert_eq!(level("not a drill, he's face down and not breathing"), Level::Emergency);
     }
 
     #[test]
