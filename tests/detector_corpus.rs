@@ -126,6 +126,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_ar.tsv",
         "crisis_as.tsv",
         "crisis_at.tsv",
+        "crisis_au.tsv",
+        "crisis_av.tsv",
+        "crisis_aw.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
