@@ -129,6 +129,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_au.tsv",
         "crisis_av.tsv",
         "crisis_aw.tsv",
+        "crisis_ax.tsv",
+        "crisis_ay.tsv",
+        "crisis_az.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
