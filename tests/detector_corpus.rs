@@ -132,6 +132,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_ax.tsv",
         "crisis_ay.tsv",
         "crisis_az.tsv",
+        "crisis_ba.tsv",
+        "crisis_bb.tsv",
+        "crisis_bc.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
