@@ -222,6 +222,8 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     }
     let mut guards = Vec::new();
     for (i, guard) in file.guard.iter().enumerate() {
+        // Only nearby guards reach rules by distance, so only they can stop at the present.
+        assert!(!guard.until_now || guard.scope == Scope::Nearby, "{}: until_now needs scope nearby", guard.id);
         guards.push(GuardInfo {
             id: Arc::from(guard.id.as_str()),
             scope: guard.scope,
@@ -250,7 +252,7 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     Builtin { normalizer, phrases, rules, guards, past_guard, negators, between, past, drugs, common }
 });
 
-/// How a guard changes the rules it meets.
+/// A guard of the rules file, as the detector applies it.
 #[derive(Debug)]
 struct GuardInfo {
     id: Arc<str>,
