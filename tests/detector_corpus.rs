@@ -135,6 +135,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_ba.tsv",
         "crisis_bb.tsv",
         "crisis_bc.tsv",
+        "crisis_bd.tsv",
+        "crisis_be.tsv",
+        "crisis_bf.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

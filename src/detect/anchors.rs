@@ -61,7 +61,7 @@ impl Anchors {
                 Tag::Near(rule, pair, side) => {
                     sides.entry((rule, pair, side)).or_default().insert(phrase_anchor(phrase));
                 }
-                Tag::Context(_) | Tag::Guard(_) | Tag::Now => {}
+                Tag::Context(_) | Tag::Guard(_) | Tag::Unless(_) | Tag::Now => {}
             }
         }
         let common = |side: &FxHashSet<Anchor>| {

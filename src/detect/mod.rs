@@ -157,6 +157,10 @@ struct GuardEntry {
     /// Does not reach a rule across a word of `[local] now` (past and general speech).
     #[serde(default)]
     until_now: bool,
+    /// A nearby guard does not reach a rule with one of these starting within its window: a
+    /// drug named beside the game ("he did dope before the game, now i cant wake him").
+    #[serde(default)]
+    unless_near: Vec<String>,
     phrases: Vec<String>,
 }
 
@@ -173,6 +177,8 @@ enum Tag {
     /// Context a rule requires.
     Context(usize),
     Guard(usize),
+    /// A phrase that keeps a guard from the rules near it (`unless_near`).
+    Unless(usize),
     /// A word of `[local] now`.
     Now,
 }
@@ -224,6 +230,7 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     for (i, guard) in file.guard.iter().enumerate() {
         // Only nearby guards reach rules by distance, so only they can stop at the present.
         assert!(!guard.until_now || guard.scope == Scope::Nearby, "{}: until_now needs scope nearby", guard.id);
+        assert!(guard.unless_near.is_empty() || guard.scope == Scope::Nearby, "{}: unless_near needs scope nearby", guard.id);
         guards.push(GuardInfo {
             id: Arc::from(guard.id.as_str()),
             scope: guard.scope,
@@ -231,6 +238,7 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
             until_now: guard.until_now,
         });
         add(&guard.phrases, Tag::Guard(i), &mut phrases, &guard.id);
+        add(&guard.unless_near, Tag::Unless(i), &mut phrases, &guard.id);
     }
     add(&file.local.now, Tag::Now, &mut phrases, "now");
     let past_guard = guards.iter().position(|g| &*g.id == "guard.past").expect("rules.toml has guard.past");
@@ -296,6 +304,8 @@ struct Found {
     context: Vec<usize>,
     /// (start, end) of the words of `[local] now`, in order.
     now: Vec<(usize, usize)>,
+    /// (guard, start) of the phrases that keep a guard from the rules near them.
+    unless: Vec<(usize, usize)>,
 }
 
 impl Found {
@@ -305,6 +315,7 @@ impl Found {
         self.near.clear();
         self.context.clear();
         self.now.clear();
+        self.unless.clear();
     }
 }
 
@@ -473,7 +484,7 @@ impl Detector {
     /// Reads one message in matching form.
     fn read(&self, normalized: &Normalized, found: &mut Found) -> Detection {
         let norm = normalized.text.as_str();
-        let Found { hits, guards: guard_hits, near, context, now } = found;
+        let Found { hits, guards: guard_hits, near, context, now, unless } = found;
         // Each set runs only if the message holds one of its anchors (or it has regular
         // expressions, which have none); the built-in set also runs whenever a community
         // phrase may match, since its guards apply to those too.
@@ -492,6 +503,7 @@ impl Detector {
                         Tag::Context(rule) => context.push(rule),
                         Tag::Guard(guard) => guard_hits.push((guard, start, end)),
                         Tag::Now => now.push((start, end)),
+                        Tag::Unless(guard) => unless.push((guard, start)),
                     }
                 }
             }
@@ -523,7 +535,8 @@ impl Detector {
         // Nor does a negated word of the present ("never again").
         now.retain(|m| !negated_before(norm, m.0));
         now.sort_unstable();
-        self.apply_guards(norm, guard_hits, now, hits, &mut fired);
+        unless.sort_unstable();
+        self.apply_guards(norm, guard_hits, now, unless, hits, &mut fired);
         let level = hits
             .iter()
             .filter(|h| !h.cancelled)
@@ -543,12 +556,14 @@ impl Detector {
     /// Applies the guards found in the message (guard, start, end) to the rules found, guard by
     /// guard in the order of the rules file, in time near linear in their number (a message of
     /// a megabyte can hold tens of thousands of each). `now` holds the spans of the words that
-    /// bring the message back to the present, in order.
+    /// bring the message back to the present, in order; `unless` the (guard, start) of the
+    /// phrases that keep a guard from rules near them, in order.
     fn apply_guards<'a>(
         &'a self,
         norm: &str,
         guards: &mut [(usize, usize, usize)],
         now: &[(usize, usize)],
+        unless: &[(usize, usize)],
         hits: &mut [Hit],
         fired: &mut Vec<&'a str>,
     ) {
@@ -576,6 +591,7 @@ impl Detector {
                         // used in 3 months" is no past event.
                         let outside = |h: &&mut Hit| !h.own.iter().any(|&(s, e)| s <= start && end <= e && s < e);
                         let same_time = |h: &&mut Hit| !until_now || !now_between(now, (start, end), (h.start, h.end));
+                        let kept = |h: &&mut Hit| starts_near(unless, first.0, (h.start, h.end), *window);
                         let from = hits.partition_point(|h| h.end + window < start);
                         for hit in hits[from..]
                             .iter_mut()
@@ -583,6 +599,7 @@ impl Detector {
                             .filter(|h| reaches(h))
                             .filter(outside)
                             .filter(same_time)
+                            .filter(|h| !kept(h))
                         {
                             apply(hit, &mut |h| h.cancelled = true);
                         }
@@ -597,7 +614,9 @@ impl Detector {
                     .for_each(|h| apply(h, &mut |h| h.cap = Level::Concern)),
                 Scope::CapBefore => hits
                     .iter_mut()
-                    .filter(|h| h.start < last && urgent(h))
+                    // A hit at the guard's own start shares its first word: "breathing fine,
+                    // checking him every 15" is one breathing, said to be fine.
+                    .filter(|h| h.start <= last && urgent(h))
                     .for_each(|h| apply(h, &mut |h| h.cap = Level::Concern)),
                 Scope::Overlap | Scope::UnlessDrugFollows => {
                     let keep =
@@ -647,6 +666,13 @@ fn now_between(now: &[(usize, usize)], a: (usize, usize), b: (usize, usize)) -> 
     let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
     let from = now.partition_point(|m| m.0 + 1 < first.1);
     now[from..].iter().take_while(|m| m.0 < second.0).any(|m| m.1 <= second.0 + 1)
+}
+
+/// Whether one of `guard`'s phrases in `unless` ((guard, start), in order) starts within
+/// `window` bytes of `span`.
+fn starts_near(unless: &[(usize, usize)], guard: usize, span: (usize, usize), window: usize) -> bool {
+    let from = unless.partition_point(|&(g, start)| (g, start + window) < (guard, span.0));
+    unless.get(from).is_some_and(|&(g, start)| g == guard && start <= span.1 + window)
 }
 
 /// A phrase from one side of a `near` pair, found at a position.
@@ -822,6 +848,21 @@ mod tests {
         {
             assert_eq!(level(text), Level::None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_drug_named_beside_the_game_makes_it_real() {
+        assert_eq!(level("my character is slumped over and wont wake up in the game lol"), Level::None);
+        assert_eq!(
+            level("he was fine on voice 5 min ago, now hes slumped on the desk and i cant wake him, he did dope b4 the game"),
+            Level::Emergency
+        );
+    }
+
+    #[test]
+    fn breathing_said_to_be_fine_is_not_slow_breathing() {
+        assert_eq!(level("got him on his side, breathing fine, checking him every 15"), Level::Concern);
+        assert_eq!(level("got him on his side, checking him, breathing every 15 seconds"), Level::Emergency);
     }
 
     #[test]

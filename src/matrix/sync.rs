@@ -108,7 +108,9 @@ impl Event {
             return None;
         }
         let thread = (relation["rel_type"] == "m.thread").then(|| relation["event_id"].as_str()).flatten();
-        Some(Message { body: self.content["body"].as_str()?, thread })
+        let body = self.content["body"].as_str()?;
+        let is_reply = relation["m.in_reply_to"]["event_id"].is_string();
+        Some(Message { body: if is_reply { without_reply_fallback(body) } else { body }, thread })
     }
 
     pub fn turns_on_encryption(&self) -> bool {
@@ -122,6 +124,18 @@ impl Event {
             && self.content["membership"] == "join"
             && self.unsigned["prev_content"]["membership"] != "join"
     }
+}
+
+/// What the sender of a reply wrote. Older clients begin a reply's body with the message it
+/// answers, as `> ` lines (the spec's "reply fallback"). Those words are someone else's and were
+/// read when they were sent: read again, a reply to "he's not breathing" would raise the alarm a
+/// second time, and a command quoted from another message would run.
+fn without_reply_fallback(body: &str) -> &str {
+    let mut rest = body;
+    while rest.starts_with('>') {
+        rest = rest.split_once('\n').map_or("", |(_quoted, after)| after);
+    }
+    rest.trim_start()
 }
 
 /// The events of a timeline after `me` joined the room. A new member is shown some of the
@@ -155,6 +169,21 @@ mod tests {
         let threaded = event(json!({"type": "m.room.message", "content": {"msgtype": "m.text", "body": "hi",
             "m.relates_to": {"rel_type": "m.thread", "event_id": "$root"}}}));
         assert_eq!(threaded.message().and_then(|m| m.thread), Some("$root"));
+    }
+
+    #[test]
+    fn a_reply_is_read_without_the_message_it_quotes() {
+        let reply = event(json!({"type": "m.room.message", "content": {"msgtype": "m.text",
+            "body": "> <@a:example.org> he's not breathing\n> !harbor overdose\n\nthat was last week, he's fine",
+            "m.relates_to": {"m.in_reply_to": {"event_id": "$a"}}}}));
+        assert_eq!(reply.message().map(|m| m.body), Some("that was last week, he's fine"));
+        let quoting = event(json!({"type": "m.room.message", "content": {"msgtype": "m.text",
+            "body": "> he's not breathing\nthat's what my friend just texted me"}}));
+        assert_eq!(
+            quoting.message().map(|m| m.body),
+            Some("> he's not breathing\nthat's what my friend just texted me"),
+            "a quote in a message that is not a reply is the writer's own choice of words"
+        );
     }
 
     #[test]
