@@ -138,6 +138,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_bd.tsv",
         "crisis_be.tsv",
         "crisis_bf.tsv",
+        "crisis_bg.tsv",
+        "crisis_bh.tsv",
+        "crisis_bi.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

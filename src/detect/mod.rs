@@ -230,7 +230,11 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     for (i, guard) in file.guard.iter().enumerate() {
         // Only nearby guards reach rules by distance, so only they can stop at the present.
         assert!(!guard.until_now || guard.scope == Scope::Nearby, "{}: until_now needs scope nearby", guard.id);
-        assert!(guard.unless_near.is_empty() || guard.scope == Scope::Nearby, "{}: unless_near needs scope nearby", guard.id);
+        assert!(
+            guard.unless_near.is_empty() || guard.scope == Scope::Nearby,
+            "{}: unless_near needs scope nearby",
+            guard.id
+        );
         guards.push(GuardInfo {
             id: Arc::from(guard.id.as_str()),
             scope: guard.scope,
@@ -854,7 +858,9 @@ mod tests {
     fn a_drug_named_beside_the_game_makes_it_real() {
         assert_eq!(level("my character is slumped over and wont wake up in the game lol"), Level::None);
         assert_eq!(
-            level("he was fine on voice 5 min ago, now hes slumped on the desk and i cant wake him, he did dope b4 the game"),
+            level(
+                "he was fine on voice 5 min ago, now hes slumped on the desk and i cant wake him, he did dope b4 the game"
+            ),
             Level::Emergency
         );
     }

@@ -76,13 +76,40 @@ fn look_alike(c: char) -> Option<char> {
         'ø' => 'o',
         'đ' => 'd',
         'ß' => 's',
+        // Small capitals, a "font" of fancy-text generators that NFKC leaves as it is.
+        'ᴀ' => 'a',
+        'ʙ' => 'b',
+        'ᴄ' => 'c',
+        'ᴅ' => 'd',
+        'ᴇ' => 'e',
+        'ꜰ' | 'ғ' => 'f',
+        'ɢ' => 'g',
+        'ʜ' => 'h',
+        'ɪ' => 'i',
+        'ᴊ' => 'j',
+        'ᴋ' => 'k',
+        'ʟ' => 'l',
+        'ᴍ' => 'm',
+        'ɴ' => 'n',
+        'ᴏ' => 'o',
+        'ᴘ' => 'p',
+        'ǫ' => 'q',
+        'ʀ' => 'r',
+        'ꜱ' => 's',
+        'ᴛ' => 't',
+        'ᴜ' => 'u',
+        'ᴠ' => 'v',
+        'ᴡ' => 'w',
+        'ʏ' => 'y',
+        'ᴢ' => 'z',
         _ => return None,
     })
 }
 
-/// Emoji that mean someone is laughing ("💀": "I'm dead", of laughter): read as "lol".
+/// Emoji that mean someone is laughing ("💀": "I'm dead", of laughter) or rolling their eyes
+/// ("he wont wake up 🙄"): read as "lol".
 fn is_laughing(c: char) -> bool {
-    matches!(c, '😂' | '🤣' | '😆' | '😹' | '😅' | '💀' | '☠')
+    matches!(c, '😂' | '🤣' | '😆' | '😹' | '😅' | '💀' | '☠' | '🙄')
 }
 
 /// Digits and symbols read as letters inside a word that has letters ("n0t", "br3athing").
@@ -554,6 +581,7 @@ mod tests {
         assert_eq!(n.normalize("ｈｅ ｉｓ ｎｏｔ ｂｒｅａｔｈｉｎｇ"), " he is not breathing ");
         assert_eq!(n.normalize("he is not bre\u{00AD}athing"), " he is not breathing ");
         assert_eq!(n.normalize("hе іs nоt brеаthіng"), " he is not breathing ", "Cyrillic look-alikes");
+        assert_eq!(n.normalize("ɪ ᴄᴀɴᴛ ʙʀᴇᴀᴛʜᴇ"), " i cant breathe ", "small capitals");
         assert_eq!(n.normalize("nót bréathing"), " not breathing ");
     }
 
