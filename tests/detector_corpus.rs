@@ -141,6 +141,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_bg.tsv",
         "crisis_bh.tsv",
         "crisis_bi.tsv",
+        "crisis_bj.tsv",
+        "crisis_bk.tsv",
+        "crisis_bl.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
