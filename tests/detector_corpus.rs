@@ -144,6 +144,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_bj.tsv",
         "crisis_bk.tsv",
         "crisis_bl.tsv",
+        "crisis_bm.tsv",
+        "crisis_bn.tsv",
+        "crisis_bo.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

@@ -664,12 +664,14 @@ impl Detector {
     }
 }
 
-/// Whether one of the spans `now` (in order) lies wholly between spans `a` and `b`, in either
-/// order. Neighbouring spans share the space between them.
-fn now_between(now: &[(usize, usize)], a: (usize, usize), b: (usize, usize)) -> bool {
-    let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+/// Whether one of the spans `now` (in order) lies wholly between a guard and a hit, in either
+/// order. Neighbouring spans share the space between them. A word just before the guard is
+/// the guard's own time, not a return to the present: "chest tight, already hit my inhaler".
+fn now_between(now: &[(usize, usize)], guard: (usize, usize), hit: (usize, usize)) -> bool {
+    let (first, second) = if guard.0 <= hit.0 { (guard, hit) } else { (hit, guard) };
     let from = now.partition_point(|m| m.0 + 1 < first.1);
-    now[from..].iter().take_while(|m| m.0 < second.0).any(|m| m.1 <= second.0 + 1)
+    let just_before_guard = |m: &(usize, usize)| (guard.0..=guard.0 + 1).contains(&m.1);
+    now[from..].iter().take_while(|m| m.0 < second.0).any(|m| m.1 <= second.0 + 1 && !just_before_guard(m))
 }
 
 /// Whether one of `guard`'s phrases in `unless` ((guard, start), in order) starts within
@@ -852,6 +854,11 @@ mod tests {
         {
             assert_eq!(level(text), Level::None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_time_word_just_before_a_guard_is_the_guards_own_time() {
+        assert_eq!(level("chest tight, wheezing, already hit my inhaler twice"), Level::None);
     }
 
     #[test]
