@@ -147,6 +147,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_bm.tsv",
         "crisis_bn.tsv",
         "crisis_bo.tsv",
+        "crisis_bp.tsv",
+        "crisis_bq.tsv",
+        "crisis_br.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
