@@ -150,6 +150,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_bp.tsv",
         "crisis_bq.tsv",
         "crisis_br.tsv",
+        "crisis_bs.tsv",
+        "crisis_bt.tsv",
+        "crisis_bu.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

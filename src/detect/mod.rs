@@ -539,6 +539,9 @@ impl Detector {
         // Nor does a negated word of the present ("never again").
         now.retain(|m| !negated_before(norm, m.0));
         now.sort_unstable();
+        // Nor does one inside a word of the present: "since last night" is not last night.
+        let longest_now = now.iter().map(|m| m.1 - m.0).max().unwrap_or(0);
+        guard_hits.retain(|g| !inside_any(now, longest_now, (g.1, g.2)));
         unless.sort_unstable();
         self.apply_guards(norm, guard_hits, now, unless, hits, &mut fired);
         let level = hits
@@ -672,6 +675,12 @@ fn now_between(now: &[(usize, usize)], guard: (usize, usize), hit: (usize, usize
     let from = now.partition_point(|m| m.0 + 1 < first.1);
     let just_before_guard = |m: &(usize, usize)| (guard.0..=guard.0 + 1).contains(&m.1);
     now[from..].iter().take_while(|m| m.0 < second.0).any(|m| m.1 <= second.0 + 1 && !just_before_guard(m))
+}
+
+/// Whether `span` lies within one of `spans` (in order of start, none longer than `longest`).
+fn inside_any(spans: &[(usize, usize)], longest: usize, span: (usize, usize)) -> bool {
+    let from = spans.partition_point(|s| s.0 + longest < span.0);
+    spans[from..].iter().take_while(|s| s.0 <= span.0).any(|s| span.1 <= s.1)
 }
 
 /// Whether one of `guard`'s phrases in `unless` ((guard, start), in order) starts within
@@ -876,6 +885,14 @@ mod tests {
     fn breathing_said_to_be_fine_is_not_slow_breathing() {
         assert_eq!(level("got him on his side, breathing fine, checking him every 15"), Level::Concern);
         assert_eq!(level("got him on his side, checking him, breathing every 15 seconds"), Level::Emergency);
+    }
+
+    #[test]
+    fn what_runs_up_to_now_is_not_the_past() {
+        assert_eq!(level("he keeps grabbing his chest, we been smoking rock since last night"), Level::Emergency);
+        assert_eq!(level("he grabbed his chest last night, we laughed about it today"), Level::None);
+        assert_eq!(level("i think i used too much"), Level::Concern, "squeezed, 'too' reads 'to': no 'used to'");
+        assert_eq!(level("i used to overdose a lot"), Level::None);
     }
 
     #[test]
