@@ -153,6 +153,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_bs.tsv",
         "crisis_bt.tsv",
         "crisis_bu.tsv",
+        "crisis_bv.tsv",
+        "crisis_bw.tsv",
+        "crisis_bx.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
