@@ -156,6 +156,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_bv.tsv",
         "crisis_bw.tsv",
         "crisis_bx.tsv",
+        "crisis_by.tsv",
+        "crisis_bz.tsv",
+        "crisis_ca.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
