@@ -159,6 +159,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_by.tsv",
         "crisis_bz.tsv",
         "crisis_ca.tsv",
+        "crisis_cb.tsv",
+        "crisis_cc.tsv",
+        "crisis_cd.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
