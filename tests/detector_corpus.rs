@@ -162,6 +162,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_cb.tsv",
         "crisis_cc.tsv",
         "crisis_cd.tsv",
+        "crisis_ce.tsv",
+        "crisis_cf.tsv",
+        "crisis_cg.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
