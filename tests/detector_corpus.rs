@@ -165,6 +165,15 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_ce.tsv",
         "crisis_cf.tsv",
         "crisis_cg.tsv",
+        "crisis_ch.tsv",
+        "crisis_ci.tsv",
+        "crisis_cj.tsv",
+        "crisis_ck.tsv",
+        "crisis_cl.tsv",
+        "crisis_cm.tsv",
+        "crisis_cn.tsv",
+        "crisis_co.tsv",
+        "crisis_cp.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

@@ -11,15 +11,18 @@ use super::normalize::{MAX_VOCABULARY, Normalized, Normalizer};
 const ANCHOR_WORD: u8 = 1;
 /// In [`Anchors::Ids`]: the word ends an anchor pair.
 const ENDS_PAIR: u8 = 2;
+/// In [`Anchors::Ids`]: the word is, or ends, an anchor of a side of a `near` pair.
+const NEAR_SIDE: u8 = 4;
 /// Bits in a [`Anchors::Words`] sketch.
 const SKETCH_BITS: usize = 1 << 16;
 
 /// Words one of which every message that can fire a rule of a phrase set holds.
 #[derive(Debug)]
 pub enum Anchors {
-    /// By vocabulary id (built-in rules): for each word whether it is an anchor and whether it
-    /// ends an anchor pair, and the pairs (as [`pair_key`]s).
-    Ids { words: Box<[u8]>, pairs: FxHashSet<u32> },
+    /// By vocabulary id (built-in rules): for each word whether it is an anchor, whether it
+    /// ends an anchor pair and whether it is or ends an anchor of a side of a `near` pair; the
+    /// pairs (as [`pair_key`]s); and the near sides' anchors, as a bit per near pair on each side.
+    Ids { words: Box<[u8]>, pairs: FxHashSet<u32>, sides: FxHashMap<Anchor, [u64; 2]> },
     /// As text (a community's phrases): the [`anchor`] of each, and a bit per [`sketch`] of
     /// them, so that most words are ruled out without hashing them.
     Words { sketch: Box<[u64]>, words: FxHashSet<Box<str>> },
@@ -27,7 +30,7 @@ pub enum Anchors {
 
 /// One anchor of a built-in phrase, by vocabulary ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Anchor {
+pub enum Anchor {
     Word(u16),
     /// Two words, one right after the other.
     Pair(u16, u16),
@@ -38,8 +41,8 @@ impl Anchors {
     /// vocabulary): each rule phrase gives its one word if it has only one, else its
     /// neighbouring pair with the fewest `everyday` words (then the longest). Every pair of a
     /// phrase is in any message the phrase matches, and pairs are rare in everyday chat where
-    /// single words are not ("check", "watching"). Each pair of near sides gives the anchors of
-    /// the side with fewer single everyday words.
+    /// single words are not ("check", "watching"). A rule of `near` pairs needs an anchor of
+    /// each side of one pair: "felt" alone, or "methadone" alone, is no reason to look closer.
     pub fn of_rules(phrases: &[(String, Tag)], everyday: &FxHashSet<String>, normalizer: &Normalizer) -> Anchors {
         let id = |word: &str| normalizer.rule_word_id(word);
         let phrase_anchor = |phrase: &str| -> Anchor {
@@ -54,39 +57,37 @@ impl Anchors {
             }
         };
         let mut anchors = Vec::new();
-        let mut sides: FxHashMap<(usize, u16, u8), FxHashSet<Anchor>> = Default::default();
+        let mut sides: FxHashMap<Anchor, [u64; 2]> = Default::default();
+        let mut near_pairs: FxHashMap<(usize, u16), u64> = Default::default();
         for (phrase, tag) in phrases {
             match *tag {
                 Tag::Rule(_) => anchors.push(phrase_anchor(phrase)),
                 Tag::Near(rule, pair, side) => {
-                    sides.entry((rule, pair, side)).or_default().insert(phrase_anchor(phrase));
+                    // One bit per near pair; pairs past the 64th share bits, which can only
+                    // make a message look closer, never miss one.
+                    let count = near_pairs.len() as u64;
+                    let bit = *near_pairs.entry((rule, pair)).or_insert(1 << (count % 64));
+                    sides.entry(phrase_anchor(phrase)).or_default()[usize::from(side)] |= bit;
                 }
-                Tag::Context(_) | Tag::Guard(_) | Tag::Unless(_) | Tag::Now => {}
-            }
-        }
-        let common = |side: &FxHashSet<Anchor>| {
-            let single_everyday =
-                side.iter().filter(|a| matches!(a, Anchor::Word(id) if everyday.contains(normalizer.word(*id))));
-            (single_everyday.count(), side.len())
-        };
-        for (&(rule, pair, side), side_anchors) in &sides {
-            let other = sides.get(&(rule, pair, 1 - side));
-            if other.is_none_or(|other| (common(side_anchors), side) < (common(other), 1 - side)) {
-                anchors.extend(side_anchors);
+                Tag::Context(_) | Tag::Guard(_) | Tag::Unless(_) | Tag::Except(_) | Tag::Now => {}
             }
         }
         let mut words = vec![0; MAX_VOCABULARY];
         let mut pairs = FxHashSet::default();
-        for anchor in anchors {
-            match anchor {
-                Anchor::Word(word) => words[usize::from(word)] |= ANCHOR_WORD,
+        let flags =
+            anchors.iter().map(|a| (a, ANCHOR_WORD, ENDS_PAIR)).chain(sides.keys().map(|a| (a, NEAR_SIDE, NEAR_SIDE)));
+        for (anchor, word_flag, pair_flag) in flags {
+            match *anchor {
+                Anchor::Word(word) => words[usize::from(word)] |= word_flag,
                 Anchor::Pair(first, second) => {
-                    words[usize::from(second)] |= ENDS_PAIR;
-                    pairs.insert(pair_key(first, second));
+                    words[usize::from(second)] |= pair_flag;
+                    if pair_flag == ENDS_PAIR {
+                        pairs.insert(pair_key(first, second));
+                    }
                 }
             }
         }
-        Anchors::Ids { words: words.into(), pairs }
+        Anchors::Ids { words: words.into(), pairs, sides }
     }
 
     /// The anchors of phrases in matching form: the [`anchor`] of each.
@@ -103,12 +104,23 @@ impl Anchors {
     /// Whether the message holds one of these anchors.
     pub fn anchored(&self, normalized: &Normalized) -> bool {
         match self {
-            Anchors::Ids { words, pairs } => {
+            Anchors::Ids { words, pairs, sides } => {
                 let mut last = 0;
+                // The near pairs with an anchor seen on each side.
+                let mut seen = [0u64; 2];
                 normalized.ids().any(|id| {
                     let before = std::mem::replace(&mut last, id);
                     let flags = words[usize::from(id)];
-                    flags & ANCHOR_WORD != 0 || flags & ENDS_PAIR != 0 && pairs.contains(&pair_key(before, id))
+                    if flags & NEAR_SIDE != 0 {
+                        for anchor in [Anchor::Word(id), Anchor::Pair(before, id)] {
+                            if let Some(bits) = sides.get(&anchor) {
+                                seen = [seen[0] | bits[0], seen[1] | bits[1]];
+                            }
+                        }
+                    }
+                    flags & ANCHOR_WORD != 0
+                        || flags & ENDS_PAIR != 0 && pairs.contains(&pair_key(before, id))
+                        || seen[0] & seen[1] != 0
                 })
             }
             Anchors::Words { sketch, words } => normalized.words().any(|word| {

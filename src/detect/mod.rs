@@ -13,6 +13,7 @@ mod anchors;
 mod normalize;
 mod phrases;
 mod template;
+mod wordmap;
 
 use std::fmt;
 use std::sync::{Arc, LazyLock};
@@ -161,6 +162,10 @@ struct GuardEntry {
     /// drug named beside the game ("he did dope before the game, now i cant wake him").
     #[serde(default)]
     unless_near: Vec<String>,
+    /// Wordings that share words with a phrase of the guard but mean something else: a guard
+    /// phrase overlapped by one of these is no guard ("if im" in "idk if im overreacting").
+    #[serde(default)]
+    except: Vec<String>,
     phrases: Vec<String>,
 }
 
@@ -179,6 +184,8 @@ enum Tag {
     Guard(usize),
     /// A phrase that keeps a guard from the rules near it (`unless_near`).
     Unless(usize),
+    /// A wording that voids a guard phrase it overlaps (`except`).
+    Except(usize),
     /// A word of `[local] now`.
     Now,
 }
@@ -229,10 +236,11 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     let mut guards = Vec::new();
     for (i, guard) in file.guard.iter().enumerate() {
         // Only nearby guards reach rules by distance, so only they can stop at the present.
-        assert!(!guard.until_now || guard.scope == Scope::Nearby, "{}: until_now needs scope nearby", guard.id);
+        let by_distance = matches!(guard.scope, Scope::Nearby | Scope::Emergencies);
+        assert!(!guard.until_now || by_distance, "{}: until_now needs scope nearby or emergencies", guard.id);
         assert!(
-            guard.unless_near.is_empty() || guard.scope == Scope::Nearby,
-            "{}: unless_near needs scope nearby",
+            guard.unless_near.is_empty() || by_distance,
+            "{}: unless_near needs scope nearby or emergencies",
             guard.id
         );
         guards.push(GuardInfo {
@@ -243,6 +251,7 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
         });
         add(&guard.phrases, Tag::Guard(i), &mut phrases, &guard.id);
         add(&guard.unless_near, Tag::Unless(i), &mut phrases, &guard.id);
+        add(&guard.except, Tag::Except(i), &mut phrases, &guard.id);
     }
     add(&file.local.now, Tag::Now, &mut phrases, "now");
     let past_guard = guards.iter().position(|g| &*g.id == "guard.past").expect("rules.toml has guard.past");
@@ -310,6 +319,8 @@ struct Found {
     now: Vec<(usize, usize)>,
     /// (guard, start) of the phrases that keep a guard from the rules near them.
     unless: Vec<(usize, usize)>,
+    /// (guard, start, end) of the wordings that void a guard phrase they overlap.
+    except: Vec<(usize, usize, usize)>,
 }
 
 impl Found {
@@ -320,6 +331,7 @@ impl Found {
         self.context.clear();
         self.now.clear();
         self.unless.clear();
+        self.except.clear();
     }
 }
 
@@ -488,7 +500,7 @@ impl Detector {
     /// Reads one message in matching form.
     fn read(&self, normalized: &Normalized, found: &mut Found) -> Detection {
         let norm = normalized.text.as_str();
-        let Found { hits, guards: guard_hits, near, context, now, unless } = found;
+        let Found { hits, guards: guard_hits, near, context, now, unless, except } = found;
         // Each set runs only if the message holds one of its anchors (or it has regular
         // expressions, which have none); the built-in set also runs whenever a community
         // phrase may match, since its guards apply to those too.
@@ -508,6 +520,7 @@ impl Detector {
                         Tag::Guard(guard) => guard_hits.push((guard, start, end)),
                         Tag::Now => now.push((start, end)),
                         Tag::Unless(guard) => unless.push((guard, start)),
+                        Tag::Except(guard) => except.push((guard, start, end)),
                     }
                 }
             }
@@ -542,6 +555,10 @@ impl Detector {
         // Nor does one inside a word of the present: "since last night" is not last night.
         let longest_now = now.iter().map(|m| m.1 - m.0).max().unwrap_or(0);
         guard_hits.retain(|g| !inside_any(now, longest_now, (g.1, g.2)));
+        // Nor does one overlapped by a wording it does not mean ("idk if im overreacting").
+        except.sort_unstable();
+        let longest_except = except.iter().map(|e| e.2 - e.1).max().unwrap_or(0);
+        guard_hits.retain(|&g| !overlapped(except, longest_except, g));
         unless.sort_unstable();
         self.apply_guards(norm, guard_hits, now, unless, hits, &mut fired);
         let level = hits
@@ -657,8 +674,10 @@ impl Detector {
             }
             let window = self.rule(a.rule).window;
             let close = near[i.saturating_sub(64)..(i + 64).min(near.len())].iter().find(|b| {
+                // Two phrases, not one word on both sides ("xan" is a downer and a benzo).
+                let apart = a.end <= b.start + 1 || b.end <= a.start + 1;
                 let gap = if a.end <= b.start { b.start - a.end } else { a.start.saturating_sub(b.end) };
-                b.rule == a.rule && b.pair == a.pair && b.side == 1 && gap <= window
+                b.rule == a.rule && b.pair == a.pair && b.side == 1 && apart && gap <= window
             });
             if let Some(b) = close {
                 hits.push(Hit::new(a.rule, [(a.start, a.end), (b.start, b.end)]));
@@ -681,6 +700,14 @@ fn now_between(now: &[(usize, usize)], guard: (usize, usize), hit: (usize, usize
 fn inside_any(spans: &[(usize, usize)], longest: usize, span: (usize, usize)) -> bool {
     let from = spans.partition_point(|s| s.0 + longest < span.0);
     spans[from..].iter().take_while(|s| s.0 <= span.0).any(|s| span.1 <= s.1)
+}
+
+/// Whether one of the wordings in `except` ((guard, start, end), in order, none longer than
+/// `longest`) of the same guard overlaps `guard`'s phrase by more than a boundary space.
+fn overlapped(except: &[(usize, usize, usize)], longest: usize, guard: (usize, usize, usize)) -> bool {
+    let (id, start, end) = guard;
+    let from = except.partition_point(|&(g, s, _)| (g, s + longest) < (id, start));
+    except[from..].iter().take_while(|e| e.0 == id && e.1 + 1 < end).any(|e| start + 1 < e.2)
 }
 
 /// Whether one of `guard`'s phrases in `unless` ((guard, start), in order) starts within
@@ -904,6 +931,37 @@ mod tests {
     #[test]
     fn hypothetical_questions_about_someone_present_are_concern_at_most() {
         assert_eq!(level("what do i do if he stops breathing"), Level::Concern);
+    }
+
+    #[test]
+    fn g_or_ketamine_taken_with_drink_or_each_other_is_a_concern() {
+        assert_eq!(level("he mixed g with a couple drinks tonight, hes ok rn but i dont trust it"), Level::Concern);
+        assert_eq!(level("mixed k and g tonight and im kinda spinny"), Level::Concern);
+        assert_eq!(level("k i had a beer with dinner"), Level::None);
+    }
+
+    #[test]
+    fn a_pair_rule_needs_both_of_its_sides() {
+        // Each side alone is everyday talk here; only together are they a mix.
+        assert_eq!(level("took a xan on top of my methadone an hour ago"), Level::Concern);
+        assert_eq!(level("took my methadone an hour ago"), Level::None);
+        assert_eq!(level("took a xan an hour ago"), Level::None);
+    }
+
+    #[test]
+    fn a_doubt_about_oneself_is_no_condition() {
+        assert_eq!(level("what if hes blue around the mouth, what do i do"), Level::Concern);
+        assert_eq!(level("idk if im overreacting but hes blue around the mouth"), Level::Emergency);
+    }
+
+    #[test]
+    fn a_laugh_taken_back_or_left_in_the_past_says_nothing_of_now() {
+        assert_eq!(level("lol my roommate wont wake up"), Level::None);
+        assert_eq!(
+            level("lol ok not funny anymore my roommate wont wake up and his lips are purple"),
+            Level::Emergency
+        );
+        assert_eq!(level("he was laughing 5 min ago, now hes slumped over not breathing right"), Level::Emergency);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use super::wordmap::WordMap;
 use unicode_normalization::char::decompose_canonical;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
@@ -202,7 +202,7 @@ pub struct Normalized {
 #[derive(Debug, Default)]
 struct NotTypos {
     normalizer: u64,
-    words: FxHashSet<Box<str>>,
+    words: WordMap<()>,
 }
 
 impl NotTypos {
@@ -215,7 +215,7 @@ impl NotTypos {
             self.words.clear();
             self.normalizer = normalizer;
         }
-        self.words.insert(word.into());
+        self.words.insert(word, ());
     }
 }
 
@@ -275,14 +275,17 @@ pub fn code(id: u16) -> [u8; 2] {
     [0x80 | (id >> 7) as u8, (id & 0x7F) as u8]
 }
 
+/// The words a chat spelling means, each with its vocabulary id (0 for none).
+type Meaning = Box<[(Box<str>, u16)]>;
+
 /// What a known word stands for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 enum Known {
     /// A word of the vocabulary, with its id.
     Word(u16),
     /// A chat spelling or listed misspelling, with its own id if it is a vocabulary word too
-    /// (else 0), and the words it means with their ids.
-    Spelling(u16, Box<[(Box<str>, u16)]>),
+    /// (else 0), and the index of the words it means in [`Normalizer::meanings`].
+    Spelling(u16, u16),
 }
 
 /// The normaliser: the fixed steps, plus the words rules use and a table of chat spellings
@@ -291,11 +294,13 @@ enum Known {
 pub struct Normalizer {
     /// Every token that appears in a rule or guard, and every chat spelling: one lookup
     /// settles most words of a message.
-    lexicon: FxHashMap<Box<str>, Known>,
+    lexicon: WordMap<Known>,
+    /// What each chat spelling means: words with their ids.
+    meanings: Vec<Meaning>,
     /// The vocabulary by id (0 is no word).
     words: Vec<Box<str>>,
     /// Each long vocabulary word with one letter deleted, mapped to the word's id.
-    deletions: FxHashMap<Box<str>, u16>,
+    deletions: WordMap<u16>,
     /// Which words a [`NotTypos`] remembers for this vocabulary (0: none, as for `basic`).
     id: u64,
 }
@@ -310,31 +315,35 @@ impl Normalizer {
         assert!(vocabulary.len() < MAX_VOCABULARY, "at most {MAX_VOCABULARY} rule words");
         let mut words: Vec<Box<str>> = vec!["".into()];
         words.extend(vocabulary.iter().map(|w| Box::from(*w)));
-        let mut lexicon: FxHashMap<Box<str>, Known> =
-            words.iter().enumerate().skip(1).map(|(id, w)| (w.clone(), Known::Word(id as u16))).collect();
+        let mut lexicon = WordMap::default();
+        for (id, word) in words.iter().enumerate().skip(1) {
+            lexicon.insert(word, Known::Word(id as u16));
+        }
         let id = |word: &str| match lexicon.get(word) {
             Some(Known::Word(id)) => *id,
             _ => 0,
         };
-        let spellings: Vec<(Box<str>, Known)> = spellings
+        let mut meanings = Vec::new();
+        let spellings: Vec<(String, Known)> = spellings
             .iter()
             .map(|(from, to)| {
                 let mut key = String::new();
                 read_word(&from.to_lowercase(), &mut key);
-                let meaning = basic(to).split_whitespace().map(|w| (Box::from(w), id(w))).collect();
+                meanings.push(basic(to).split_whitespace().map(|w| (Box::from(w), id(w))).collect());
                 let own = id(&key);
-                (key.into_boxed_str(), Known::Spelling(own, meaning))
+                (key, Known::Spelling(own, (meanings.len() - 1) as u16))
             })
             .collect();
-        lexicon.extend(spellings);
-        let mut deletions = FxHashMap::default();
+        for (key, known) in spellings {
+            lexicon.insert(&key, known);
+        }
+        let mut deletions = WordMap::default();
         for (id, word) in words.iter().enumerate().filter(|(_, w)| w.len() > MIN_CORRECTED_LEN && w.is_ascii()) {
             for i in 0..word.len() {
-                let deleted = format!("{}{}", &word[..i], &word[i + 1..]);
-                deletions.entry(deleted.into()).or_insert(id as u16);
+                deletions.insert_new(&format!("{}{}", &word[..i], &word[i + 1..]), id as u16);
             }
         }
-        Normalizer { lexicon, words, deletions, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
+        Normalizer { lexicon, meanings, words, deletions, id: NEXT_ID.fetch_add(1, Ordering::Relaxed) }
     }
 
     /// The vocabulary word with this id ("" for 0).
@@ -483,7 +492,9 @@ impl Normalizer {
     fn push_word(&self, word: &str, buf: &mut String, out: &mut Normalized) {
         match self.lexicon.get(word) {
             Some(Known::Word(id)) => out.push(word, *id),
-            Some(Known::Spelling(_, meaning)) => meaning.iter().for_each(|(word, id)| out.push(word, *id)),
+            Some(Known::Spelling(_, meaning)) => {
+                self.meanings[usize::from(*meaning)].iter().for_each(|(word, id)| out.push(word, *id))
+            }
             None => match self.correct(word, buf, &mut out.not_typos) {
                 Some(id) => out.push(self.word(id), id),
                 None => out.push(word, 0),
