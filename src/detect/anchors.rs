@@ -74,18 +74,18 @@ impl Anchors {
         }
         let mut words = vec![0; MAX_VOCABULARY];
         let mut pairs = FxHashSet::default();
-        let flags =
-            anchors.iter().map(|a| (a, ANCHOR_WORD, ENDS_PAIR)).chain(sides.keys().map(|a| (a, NEAR_SIDE, NEAR_SIDE)));
-        for (anchor, word_flag, pair_flag) in flags {
-            match *anchor {
-                Anchor::Word(word) => words[usize::from(word)] |= word_flag,
+        for anchor in anchors {
+            match anchor {
+                Anchor::Word(word) => words[usize::from(word)] |= ANCHOR_WORD,
                 Anchor::Pair(first, second) => {
-                    words[usize::from(second)] |= pair_flag;
-                    if pair_flag == ENDS_PAIR {
-                        pairs.insert(pair_key(first, second));
-                    }
+                    words[usize::from(second)] |= ENDS_PAIR;
+                    pairs.insert(pair_key(first, second));
                 }
             }
+        }
+        for anchor in sides.keys() {
+            let (Anchor::Word(last) | Anchor::Pair(_, last)) = *anchor;
+            words[usize::from(last)] |= NEAR_SIDE;
         }
         Anchors::Ids { words: words.into(), pairs, sides }
     }
