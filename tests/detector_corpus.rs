@@ -174,6 +174,12 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_cn.tsv",
         "crisis_co.tsv",
         "crisis_cp.tsv",
+        "crisis_cq.tsv",
+        "crisis_cr.tsv",
+        "crisis_cs.tsv",
+        "crisis_ct.tsv",
+        "crisis_cu.tsv",
+        "crisis_cv.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

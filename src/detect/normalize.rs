@@ -147,12 +147,20 @@ fn overdose_spelling(token: &str) -> Option<&'static str> {
 }
 
 /// A number and its unit ("200bpm", "10mg"), to be read as two words ("200 bpm") rather than
-/// as leetspeak. One digit before letters is still leetspeak ("0d", "1m").
+/// as leetspeak. One digit before letters is still leetspeak ("0d", "1m"), unless the letters
+/// are a unit of a dose or of time ("1g", "5mg", "2am").
 fn number_and_unit(token: &str) -> Option<(&str, &str)> {
     let digits = token.bytes().take_while(u8::is_ascii_digit).count();
     let (number, unit) = token.split_at(digits);
-    (digits >= 2 && !unit.is_empty() && is_plain(unit)).then_some((number, unit))
+    let unit_of_one = || ONE_DIGIT_UNITS.contains(&unit);
+    (digits >= 1 && !unit.is_empty() && is_plain(unit) && (digits >= 2 || unit_of_one())).then_some((number, unit))
 }
+
+/// Units read as units even after a single digit: none of them is a word in leetspeak.
+const ONE_DIGIT_UNITS: &[&str] = &[
+    "g", "mg", "mcg", "ug", "ml", "gs", "gram", "grams", "oz", "tab", "tabs", "cap", "caps", "bar", "bars", "am", "pm",
+    "hr", "hrs", "min", "mins",
+];
 
 /// Writes `token` into `out` the way it reads: apostrophes dropped, leetspeak read as letters
 /// if the word has any ("n0t" but "911"), runs of one letter squeezed to one ("helppp" →
@@ -603,6 +611,7 @@ mod tests {
         assert_eq!(n.normalize("helppp she is not breathinggg"), " help she is not breathing ");
         assert_eq!(n.normalize("he od'd, that's odd"), " he overdosed thats od ");
         assert_eq!(n.normalize("h3lp 0d in the bathr00m"), " help overdose in the bathrom ");
+        assert_eq!(n.normalize("is 1g too much, took 5mg at 2am"), " is 1 g to much tok 5 mg at 2 am ");
         assert_eq!(n.normalize("heart at 200bpm, took 10mg"), " heart at 200 bpm tok 10 mg ", "numbers and units");
         assert_eq!(n.normalize("call 911 $5"), " cal 911 5 ", "letters squeezed, digits kept");
         assert_eq!(n.normalize("crying 😂"), " crying lol ");
