@@ -180,6 +180,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_ct.tsv",
         "crisis_cu.tsv",
         "crisis_cv.tsv",
+        "crisis_cw.tsv",
+        "crisis_cx.tsv",
+        "crisis_cy.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
