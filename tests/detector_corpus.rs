@@ -183,6 +183,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_cw.tsv",
         "crisis_cx.tsv",
         "crisis_cy.tsv",
+        "crisis_cz.tsv",
+        "crisis_da.tsv",
+        "crisis_db.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
