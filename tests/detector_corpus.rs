@@ -186,6 +186,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_cz.tsv",
         "crisis_da.tsv",
         "crisis_db.tsv",
+        "crisis_dc.tsv",
+        "crisis_dd.tsv",
+        "crisis_de.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
