@@ -189,6 +189,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_dc.tsv",
         "crisis_dd.tsv",
         "crisis_de.tsv",
+        "crisis_df.tsv",
+        "crisis_dg.tsv",
+        "crisis_dh.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
