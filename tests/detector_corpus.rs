@@ -192,6 +192,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_df.tsv",
         "crisis_dg.tsv",
         "crisis_dh.tsv",
+        "crisis_di.tsv",
+        "crisis_dj.tsv",
+        "crisis_dk.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
