@@ -195,6 +195,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_di.tsv",
         "crisis_dj.tsv",
         "crisis_dk.tsv",
+        "crisis_dl.tsv",
+        "crisis_dm.tsv",
+        "crisis_dn.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

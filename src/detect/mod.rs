@@ -207,6 +207,10 @@ struct Builtin {
     common: FxHashSet<String>,
 }
 
+/// Common English words one letter away from a rule word ("mother", "other"), which spelling
+/// correction must leave as they are.
+const REAL_WORDS: &str = include_str!("real_words.txt");
+
 static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     let file: RulesFile =
         toml::from_str(include_str!("rules.toml")).unwrap_or_else(|e| panic!("src/detect/rules.toml: {e}"));
@@ -269,7 +273,8 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
     }
     let spellings: Vec<(String, String)> = file.spellings.into_iter().collect();
     let vocabulary: FxHashSet<&str> = phrases.iter().flat_map(|(p, _)| p.split_whitespace()).collect();
-    let normalizer = Normalizer::new(vocabulary, &spellings);
+    let real_words = REAL_WORDS.lines().filter(|line| !line.starts_with('#'));
+    let normalizer = Normalizer::new(vocabulary, &spellings, real_words);
     Builtin { normalizer, phrases, rules, guards, past_guard, negators, between, past, drugs, common }
 });
 
@@ -822,6 +827,12 @@ mod tests {
         ] {
             assert_eq!(level(text), Level::Emergency, "{text}");
         }
+    }
+
+    #[test]
+    fn common_words_are_not_read_as_typos_of_signs() {
+        assert_eq!(level("im cooking dinner rn"), Level::None, "cooking is no choking");
+        assert_eq!(level("hes chokng"), Level::Emergency, "a real typo is still read");
     }
 
     #[test]

@@ -289,7 +289,8 @@ type Meaning = Box<[(Box<str>, u16)]>;
 /// What a known word stands for.
 #[derive(Debug, Clone, Copy)]
 enum Known {
-    /// A word of the vocabulary, with its id.
+    /// A word of the vocabulary with its id, or a real word no rule uses (id 0): never taken
+    /// for a typo of a rule word ("cooking" is no "choking").
     Word(u16),
     /// A chat spelling or listed misspelling, with its own id if it is a vocabulary word too
     /// (else 0), and the index of the words it means in [`Normalizer::meanings`].
@@ -314,11 +315,16 @@ pub struct Normalizer {
 }
 
 impl Normalizer {
-    /// A normaliser that corrects text towards `vocabulary` and rewrites `spellings`.
+    /// A normaliser that corrects text towards `vocabulary`, except `real_words`, and rewrites
+    /// `spellings`.
     ///
     /// # Panics
     /// If the vocabulary has more than 16,384 words (the built-in one has a few thousand).
-    pub fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>, spellings: &[(String, String)]) -> Normalizer {
+    pub fn new<'a>(
+        vocabulary: impl IntoIterator<Item = &'a str>,
+        spellings: &[(String, String)],
+        real_words: impl IntoIterator<Item = &'a str>,
+    ) -> Normalizer {
         let vocabulary: std::collections::BTreeSet<&str> = vocabulary.into_iter().collect();
         assert!(vocabulary.len() < MAX_VOCABULARY, "at most {MAX_VOCABULARY} rule words");
         let mut words: Vec<Box<str>> = vec!["".into()];
@@ -344,6 +350,11 @@ impl Normalizer {
             .collect();
         for (key, known) in spellings {
             lexicon.insert(&key, known);
+        }
+        for word in real_words {
+            let mut key = String::new();
+            read_word(word, &mut key);
+            lexicon.insert_new(&key, Known::Word(0));
         }
         let mut deletions = WordMap::default();
         for (id, word) in words.iter().enumerate().filter(|(_, w)| w.len() > MIN_CORRECTED_LEN && w.is_ascii()) {
@@ -588,8 +599,9 @@ mod tests {
 
     fn normalizer() -> Normalizer {
         Normalizer::new(
-            ["breathing", "unresponsive", "overdosing", "not", "he"],
+            ["breathing", "unresponsive", "overdosing", "not", "he", "choking", "neither"],
             &[("rn".into(), "right now".into()), ("siezure".into(), "seizure".into())],
+            ["cooking", "either", "breathing"],
         )
     }
 
@@ -626,6 +638,9 @@ mod tests {
         assert_eq!(n.normalize("unrseponsive"), " unresponsive ", "two letters swapped");
         assert_eq!(n.normalize("a siezure"), " a seizure ", "a listed misspelling");
         assert_eq!(n.normalize("breakfast"), " breakfast ", "unrelated words stay");
+        assert_eq!(n.normalize("chokng"), " choking ");
+        assert_eq!(n.normalize("cooking"), " coking ", "a real word is no typo, squeezed as it is");
+        assert_eq!(n.normalize("either"), " either ", "a real word is no typo");
     }
 
     #[test]
@@ -643,7 +658,7 @@ mod tests {
 
     #[test]
     fn a_word_that_is_no_typo_for_one_vocabulary_can_be_one_for_another() {
-        let other = Normalizer::new(["something"], &[]);
+        let other = Normalizer::new(["something"], &[], []);
         let n = normalizer();
         let mut out = Normalized::default();
         for _ in 0..2 {
