@@ -198,6 +198,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_dl.tsv",
         "crisis_dm.tsv",
         "crisis_dn.tsv",
+        "crisis_do.tsv",
+        "crisis_dp.tsv",
+        "crisis_dq.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
