@@ -201,6 +201,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_do.tsv",
         "crisis_dp.tsv",
         "crisis_dq.tsv",
+        "crisis_dr.tsv",
+        "crisis_ds.tsv",
+        "crisis_dt.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
