@@ -204,6 +204,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_dr.tsv",
         "crisis_ds.tsv",
         "crisis_dt.tsv",
+        "crisis_du.tsv",
+        "crisis_dv.tsv",
+        "crisis_dw.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
