@@ -207,6 +207,9 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_du.tsv",
         "crisis_dv.tsv",
         "crisis_dw.tsv",
+        "crisis_dx.tsv",
+        "crisis_dy.tsv",
+        "crisis_dz.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
