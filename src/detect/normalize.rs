@@ -351,8 +351,9 @@ impl Normalizer {
         for (key, known) in spellings {
             lexicon.insert(&key, known);
         }
+        let mut key = String::new();
         for word in real_words {
-            let mut key = String::new();
+            key.clear();
             read_word(word, &mut key);
             lexicon.insert_new(&key, Known::Word(0));
         }
