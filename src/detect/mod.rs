@@ -166,6 +166,10 @@ struct GuardEntry {
     /// phrase overlapped by one of these is no guard ("if im" in "idk if im overreacting").
     #[serde(default)]
     except: Vec<String>,
+    /// The rules (by id) this guard can change; all when empty. Cold weather explains blue
+    /// lips, not a pounding heart: "freezing in the tent, chest is crushing" stays an emergency.
+    #[serde(default)]
+    reaches: Vec<String>,
     phrases: Vec<String>,
 }
 
@@ -247,11 +251,20 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
             "{}: unless_near needs scope nearby or emergencies",
             guard.id
         );
+        let reaches = guard
+            .reaches
+            .iter()
+            .map(|id| {
+                let rule = file.rule.iter().position(|r| r.id == *id);
+                rule.unwrap_or_else(|| panic!("{}: reaches unknown rule {id}", guard.id))
+            })
+            .collect();
         guards.push(GuardInfo {
             id: Arc::from(guard.id.as_str()),
             scope: guard.scope,
             window: guard.window,
             until_now: guard.until_now,
+            reaches,
         });
         add(&guard.phrases, Tag::Guard(i), &mut phrases, &guard.id);
         add(&guard.unless_near, Tag::Unless(i), &mut phrases, &guard.id);
@@ -285,6 +298,8 @@ struct GuardInfo {
     scope: Scope,
     window: usize,
     until_now: bool,
+    /// Indices of the rules it can change; all when empty.
+    reaches: Vec<usize>,
 }
 
 /// The built-in phrases, matched word by word: each phrase as the [`normalize::code`]s of its
@@ -602,10 +617,10 @@ impl Detector {
         guards.sort_by_key(|g| g.0);
         for same in guards.chunk_by(|a, b| a.0 == b.0) {
             let (first, found) = (same[0], || same.iter());
-            let GuardInfo { id, scope, window, until_now } = &builtin.guards[first.0];
+            let GuardInfo { id, scope, window, until_now, reaches } = &builtin.guards[first.0];
             let mut changed = false;
             let mut apply = |hit: &mut Hit, change: &mut dyn FnMut(&mut Hit)| {
-                if !hit.cancelled {
+                if !hit.cancelled && (reaches.is_empty() || reaches.contains(&hit.rule)) {
                     change(hit);
                     changed = true;
                 }
@@ -833,6 +848,20 @@ mod tests {
     fn common_words_are_not_read_as_typos_of_signs() {
         assert_eq!(level("im cooking dinner rn"), Level::None, "cooking is no choking");
         assert_eq!(level("hes chokng"), Level::Emergency, "a real typo is still read");
+    }
+
+    #[test]
+    fn a_guard_with_reaches_changes_only_the_rules_it_names() {
+        // Cold weather explains blue lips...
+        assert_eq!(level("its freezing out and her lips are blue"), Level::None);
+        assert_eq!(level("her lips are blue"), Level::Emergency);
+        // ...not a crushing chest or a body that can't cool down.
+        for text in [
+            "heart going like a jackhammer after that shard, chest is crushing even tho its freezing in the tent",
+            "been in the cold shower 20 min and i still cant cool down after the molly",
+        ] {
+            assert_eq!(level(text), Level::Emergency, "{text}");
+        }
     }
 
     #[test]
