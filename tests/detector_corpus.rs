@@ -232,6 +232,21 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_es.tsv",
         "crisis_et.tsv",
         "crisis_eu.tsv",
+        "crisis_ev.tsv",
+        "crisis_ew.tsv",
+        "crisis_ex.tsv",
+        "crisis_ey.tsv",
+        "crisis_ez.tsv",
+        "crisis_fa.tsv",
+        "crisis_fb.tsv",
+        "crisis_fc.tsv",
+        "crisis_fd.tsv",
+        "crisis_fe.tsv",
+        "crisis_ff.tsv",
+        "crisis_fg.tsv",
+        "crisis_fh.tsv",
+        "crisis_fi.tsv",
+        "crisis_fj.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

@@ -865,10 +865,25 @@ mod tests {
     }
 
     #[test]
+    fn passing_out_is_a_concern_only_beside_drugs_or_drink() {
+        assert_eq!(level("wife passed out on the couch at 8pm watching baking shows"), Level::None);
+        assert_eq!(level("he took two bars and passed out on the couch"), Level::Concern);
+        assert_eq!(level("she passed out after the pills"), Level::Concern);
+    }
+
+    #[test]
     fn worry_without_signs_is_concern() {
         for text in ["i think i took too much", "nodding out hard after that"] {
             assert_eq!(level(text), Level::Concern, "{text}");
         }
+    }
+
+    #[test]
+    fn a_mix_about_to_be_taken_is_concern_a_mix_asked_about_is_not() {
+        assert_eq!(level("is 2mg etizolam + 30mg dihydrocodeine a bad combo? about to take it"), Level::Concern);
+        assert_eq!(level("just took my gabapentin and im about to do a half point, how bad is that mix"), Level::Concern);
+        assert_eq!(level("can you mix xanax and methadone?"), Level::None);
+        assert_eq!(level("is it safe to mix xanax and methadone"), Level::None);
     }
 
     #[test]
