@@ -247,6 +247,15 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_fh.tsv",
         "crisis_fi.tsv",
         "crisis_fj.tsv",
+        "crisis_fk.tsv",
+        "crisis_fl.tsv",
+        "crisis_fm.tsv",
+        "crisis_fn.tsv",
+        "crisis_fo.tsv",
+        "crisis_fp.tsv",
+        "crisis_fq.tsv",
+        "crisis_fr.tsv",
+        "crisis_fs.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
