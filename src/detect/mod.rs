@@ -166,8 +166,9 @@ struct GuardEntry {
     /// phrase overlapped by one of these is no guard ("if im" in "idk if im overreacting").
     #[serde(default)]
     except: Vec<String>,
-    /// The rules (by id) this guard can change; all when empty. Cold weather explains blue
-    /// lips, not a pounding heart: "freezing in the tent, chest is crushing" stays an emergency.
+    /// The built-in rules (by id) this guard can change; all when empty, moderators' phrases
+    /// included. Cold weather explains blue lips, not a pounding heart: "freezing in the tent,
+    /// chest is crushing" stays an emergency.
     #[serde(default)]
     reaches: Vec<String>,
     phrases: Vec<String>,
@@ -523,7 +524,8 @@ impl Detector {
         let Found { hits, guards: guard_hits, near, context, now, unless, except } = found;
         // Each set runs only if the message holds one of its anchors (or it has regular
         // expressions, which have none); the built-in set also runs whenever a community
-        // phrase may match, since its guards apply to those too.
+        // phrase may match, since its guards apply to those too (all but the few limited to
+        // built-in rules by `reaches`).
         let custom = self.custom.as_deref().filter(|set| set.regexes.is_some() || set.anchors.anchored(normalized));
         if custom.is_none() && !BUILTIN_SET.anchors.anchored(normalized) {
             return Detection::none();
@@ -629,7 +631,7 @@ impl Detector {
             let urgent = |h: &Hit| self.rule(h.rule).level > Level::Concern && h.cap > Level::Concern;
             match scope {
                 Scope::Nearby | Scope::Emergencies => {
-                    let reaches = |h: &Hit| *scope == Scope::Nearby || urgent(h);
+                    let in_scope = |h: &Hit| *scope == Scope::Nearby || urgent(h);
                     for &(_, start, end) in found() {
                         // A guard inside the rule's own phrase is part of what it says: "hasn't
                         // used in 3 months" is no past event.
@@ -640,7 +642,7 @@ impl Detector {
                         for hit in hits[from..]
                             .iter_mut()
                             .take_while(|h| h.start <= end + window)
-                            .filter(|h| reaches(h))
+                            .filter(|h| in_scope(h))
                             .filter(outside)
                             .filter(same_time)
                             .filter(|h| !kept(h))
@@ -868,6 +870,7 @@ mod tests {
     fn passing_out_is_a_concern_only_beside_drugs_or_drink() {
         for (text, expected) in [
             ("wife passed out on the couch at 8pm watching baking shows", Level::None),
+            ("wife passed out on the couch after the baking show", Level::None),
             ("he took two bars and passed out on the couch", Level::Concern),
             ("she passed out after the pills", Level::Concern),
         ] {
@@ -889,6 +892,7 @@ mod tests {
             ("just took my gabapentin and im about to do a half point, how bad is that mix", Level::Concern),
             ("can you mix xanax and methadone?", Level::None),
             ("is it safe to mix xanax and methadone", Level::None),
+            ("about to use the new api, will that be a problem?", Level::None),
         ] {
             assert_eq!(level(text), expected, "{text}");
         }
