@@ -825,6 +825,13 @@ mod tests {
         Detector::builtin().scan(text).level
     }
 
+    /// Asserts the level of each message.
+    fn assert_levels(cases: &[(&str, Level)]) {
+        for &(text, expected) in cases {
+            assert_eq!(level(text), expected, "{text}");
+        }
+    }
+
     #[test]
     fn overdose_signs_happening_now_are_emergencies() {
         for text in [
@@ -854,28 +861,27 @@ mod tests {
 
     #[test]
     fn a_guard_with_reaches_changes_only_the_rules_it_names() {
-        // Cold weather explains blue lips...
-        assert_eq!(level("its freezing out and her lips are blue"), Level::None);
-        assert_eq!(level("her lips are blue"), Level::Emergency);
-        // ...not a crushing chest or a body that can't cool down.
-        for text in [
-            "heart going like a jackhammer after that shard, chest is crushing even tho its freezing in the tent",
-            "been in the cold shower 20 min and i still cant cool down after the molly",
-        ] {
-            assert_eq!(level(text), Level::Emergency, "{text}");
-        }
+        assert_levels(&[
+            // Cold weather explains blue lips...
+            ("its freezing out and her lips are blue", Level::None),
+            ("her lips are blue", Level::Emergency),
+            // ...not a crushing chest or a body that can't cool down.
+            (
+                "heart going like a jackhammer after that shard, chest is crushing even tho its freezing in the tent",
+                Level::Emergency,
+            ),
+            ("been in the cold shower 20 min and i still cant cool down after the molly", Level::Emergency),
+        ]);
     }
 
     #[test]
     fn passing_out_is_a_concern_only_beside_drugs_or_drink() {
-        for (text, expected) in [
+        assert_levels(&[
             ("wife passed out on the couch at 8pm watching baking shows", Level::None),
             ("wife passed out on the couch after the baking show", Level::None),
             ("he took two bars and passed out on the couch", Level::Concern),
             ("she passed out after the pills", Level::Concern),
-        ] {
-            assert_eq!(level(text), expected, "{text}");
-        }
+        ]);
     }
 
     #[test]
@@ -887,15 +893,13 @@ mod tests {
 
     #[test]
     fn a_mix_about_to_be_taken_is_concern_a_mix_asked_about_is_not() {
-        for (text, expected) in [
+        assert_levels(&[
             ("is 2mg etizolam + 30mg dihydrocodeine a bad combo? about to take it", Level::Concern),
             ("just took my gabapentin and im about to do a half point, how bad is that mix", Level::Concern),
             ("can you mix xanax and methadone?", Level::None),
             ("is it safe to mix xanax and methadone", Level::None),
             ("about to use the new api, will that be a problem?", Level::None),
-        ] {
-            assert_eq!(level(text), expected, "{text}");
-        }
+        ]);
     }
 
     #[test]
