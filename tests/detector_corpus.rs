@@ -256,6 +256,18 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_fq.tsv",
         "crisis_fr.tsv",
         "crisis_fs.tsv",
+        "crisis_ft.tsv",
+        "crisis_fu.tsv",
+        "crisis_fv.tsv",
+        "crisis_fw.tsv",
+        "crisis_fx.tsv",
+        "crisis_fy.tsv",
+        "crisis_fz.tsv",
+        "crisis_ga.tsv",
+        "crisis_gb.tsv",
+        "crisis_gc.tsv",
+        "crisis_gd.tsv",
+        "crisis_ge.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

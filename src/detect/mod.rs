@@ -252,12 +252,17 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
             "{}: unless_near needs scope nearby or emergencies",
             guard.id
         );
+        // Scopes that change emergencies only would reach a concern rule in name alone.
+        let emergencies_only = matches!(guard.scope, Scope::Emergencies | Scope::CapAfter | Scope::CapBefore);
         let reaches = guard
             .reaches
             .iter()
             .map(|id| {
                 let rule = file.rule.iter().position(|r| r.id == *id);
-                rule.unwrap_or_else(|| panic!("{}: reaches unknown rule {id}", guard.id))
+                let rule = rule.unwrap_or_else(|| panic!("{}: reaches unknown rule {id}", guard.id));
+                let changed = !emergencies_only || file.rule[rule].level == Level::Emergency;
+                assert!(changed, "{}: reaches {id}, which its scope never changes", guard.id);
+                rule
             })
             .collect();
         guards.push(GuardInfo {
@@ -881,6 +886,30 @@ mod tests {
             ("wife passed out on the couch after the baking show", Level::None),
             ("he took two bars and passed out on the couch", Level::Concern),
             ("she passed out after the pills", Level::Concern),
+        ]);
+    }
+
+    #[test]
+    fn overamping_signs_count_beside_a_drug_or_an_ambulance_not_alone() {
+        assert_levels(&[
+            ("burning up and her heart is going mental", Level::None),
+            ("burning up and her heart is going mental, what do i do til the ambulance gets here", Level::Emergency),
+            ("burning up and her heart is going mental after the molly", Level::Emergency),
+        ]);
+    }
+
+    #[test]
+    fn signs_in_spanish_portuguese_french_and_german_are_read_as_in_english() {
+        assert_levels(&[
+            ("ele ta respirando tipo uma vez a cada 10 segundos, bem devagarzinho", Level::Emergency),
+            ("socorro, respira bem devagarinho e nao acorda", Level::Emergency),
+            ("elle est toute grise au niveau des levres", Level::Emergency),
+            ("sie atmet voll langsam, ich krieg sie nich wach", Level::Emergency),
+            ("hace un ronquido raro y tiene la cara grisacea", Level::Emergency),
+            ("se me pusieron los dedos azules del frio esperando el camion", Level::None),
+            ("o coracao dele ta a mil depois da bala", Level::Emergency),
+            ("mein herz rast, er hat mir endlich geschrieben", Level::None),
+            ("jai pris du g, je me sens un peu bizarre, mais je respire normal", Level::Concern),
         ]);
     }
 
