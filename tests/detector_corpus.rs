@@ -268,6 +268,12 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_gc.tsv",
         "crisis_gd.tsv",
         "crisis_ge.tsv",
+        "crisis_gf.tsv",
+        "crisis_gg.tsv",
+        "crisis_gh.tsv",
+        "crisis_gi.tsv",
+        "crisis_gj.tsv",
+        "crisis_gk.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

@@ -910,6 +910,9 @@ mod tests {
             ("o coracao dele ta a mil depois da bala", Level::Emergency),
             ("mein herz rast, er hat mir endlich geschrieben", Level::None),
             ("jai pris du g, je me sens un peu bizarre, mais je respire normal", Level::Concern),
+            ("oida er liegt am klo und macht so ein gurgelndes geraeusch, bekomm ihn ned wach", Level::Emergency),
+            ("anoche mi compa se puso morado pero le dimos narcan y ya esta bien", Level::None),
+            ("minha cachorra teve convulsao ontem, levei no vet e ta bem agr", Level::None),
         ]);
     }
 
