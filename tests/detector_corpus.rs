@@ -274,6 +274,12 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_gi.tsv",
         "crisis_gj.tsv",
         "crisis_gk.tsv",
+        "crisis_gl.tsv",
+        "crisis_gm.tsv",
+        "crisis_gn.tsv",
+        "crisis_go.tsv",
+        "crisis_gp.tsv",
+        "crisis_gq.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

@@ -917,6 +917,16 @@ mod tests {
     }
 
     #[test]
+    fn a_joke_taken_back_or_a_plea_keeps_the_emergency() {
+        assert_levels(&[
+            ("dying lmao jk my lips are blue", Level::None),
+            ("dying lmao jk... actually not jk my buddys lips going dusky", Level::Emergency),
+            ("her nails look dark haha", Level::None),
+            ("her nails look dark, idk if im overreacting haha pls answer", Level::Emergency),
+        ]);
+    }
+
+    #[test]
     fn worry_without_signs_is_concern() {
         for text in ["i think i took too much", "nodding out hard after that"] {
             assert_eq!(level(text), Level::Concern, "{text}");
