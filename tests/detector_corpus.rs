@@ -280,6 +280,12 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_go.tsv",
         "crisis_gp.tsv",
         "crisis_gq.tsv",
+        "crisis_gr.tsv",
+        "crisis_gs.tsv",
+        "crisis_gt.tsv",
+        "crisis_gu.tsv",
+        "crisis_gv.tsv",
+        "crisis_gw.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
