@@ -286,6 +286,13 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_gu.tsv",
         "crisis_gv.tsv",
         "crisis_gw.tsv",
+        "crisis_gx.tsv",
+        "crisis_gy.tsv",
+        "crisis_gz.tsv",
+        "crisis_ha.tsv",
+        "crisis_hb.tsv",
+        "crisis_hc.tsv",
+        "crisis_review_g.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

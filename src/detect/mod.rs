@@ -20,7 +20,7 @@ use std::sync::{Arc, LazyLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::RegexSet;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use anchors::Anchors;
@@ -210,6 +210,25 @@ struct Builtin {
     drugs: FxHashSet<String>,
     /// Everyday words, never chosen as a phrase's anchor.
     common: FxHashSet<String>,
+    /// Chat spellings to the words they mean, both in matching form, for [`phrase_form`].
+    spellings: FxHashMap<String, String>,
+}
+
+/// A phrase in the form messages are read in: [`normalize::basic`], with each chat spelling
+/// written as the words it means, as the normaliser writes it in a message. Otherwise a phrase
+/// with one could never match: "ya no respira" must meet the message's "you no respira", and a
+/// moderator's "pls help him" the message's "please help him".
+fn phrase_form(text: &str, spellings: &FxHashMap<String, String>) -> String {
+    let basic = normalize::basic(text);
+    if !basic.split_whitespace().any(|w| spellings.contains_key(w)) {
+        return basic;
+    }
+    let mut form = String::from(" ");
+    for word in basic.split_whitespace() {
+        form.push_str(spellings.get(word).map_or(word, String::as_str));
+        form.push(' ');
+    }
+    form
 }
 
 /// Common English words one letter away from a rule word ("mother", "other"), which spelling
@@ -221,10 +240,15 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
         toml::from_str(include_str!("rules.toml")).unwrap_or_else(|e| panic!("src/detect/rules.toml: {e}"));
     let mut phrases = Vec::new();
     let mut rules = Vec::new();
+    let spellings: FxHashMap<String, String> = file
+        .spellings
+        .iter()
+        .map(|(from, to)| (normalize::basic(from).trim().to_string(), normalize::basic(to).trim().to_string()))
+        .collect();
     let add = |templates: &[String], tag: Tag, phrases: &mut Vec<(String, Tag)>, id: &str| {
         for t in templates {
             let expanded = template::expand(t, &file.lists).unwrap_or_else(|e| panic!("{id}: {e}"));
-            phrases.extend(expanded.iter().map(|p| (normalize::basic(p), tag)));
+            phrases.extend(expanded.iter().map(|p| (phrase_form(p, &spellings), tag)));
         }
     };
     for (i, rule) in file.rule.iter().enumerate() {
@@ -290,11 +314,11 @@ static BUILTIN: LazyLock<Builtin> = LazyLock::new(|| {
             entries.iter().flat_map(|e| normalize::basic(e).split_whitespace().map(String::from).collect::<Vec<_>>()),
         );
     }
-    let spellings: Vec<(String, String)> = file.spellings.into_iter().collect();
+    let table: Vec<(String, String)> = file.spellings.into_iter().collect();
     let vocabulary: FxHashSet<&str> = phrases.iter().flat_map(|(p, _)| p.split_whitespace()).collect();
     let real_words = REAL_WORDS.lines().filter(|line| !line.starts_with('#'));
-    let normalizer = Normalizer::new(vocabulary, &spellings, real_words);
-    Builtin { normalizer, phrases, rules, guards, past_guard, negators, between, past, drugs, common }
+    let normalizer = Normalizer::new(vocabulary, &table, real_words);
+    Builtin { normalizer, phrases, rules, guards, past_guard, negators, between, past, drugs, common, spellings }
 });
 
 /// A guard of the rules file, as the detector applies it.
@@ -496,7 +520,7 @@ impl Detector {
             if phrase.regex {
                 regexes.push((phrase.text.clone(), rule));
             } else {
-                literals.push((normalize::basic(&phrase.text), Tag::Rule(rule)));
+                literals.push((phrase_form(&phrase.text, &BUILTIN.spellings), Tag::Rule(rule)));
             }
         }
         let anchors = Anchors::of_words(literals.iter().map(|(p, _)| p.as_str()), &BUILTIN.common);
@@ -1099,6 +1123,16 @@ mod tests {
         assert_eq!(detector.scan("code blue!").level, Level::Concern);
         assert_eq!(detector.scan("he's not breathing").level, Level::Emergency, "built-ins still apply");
         assert_eq!(Detector::builtin().scan("man down").level, Level::None, "other communities unaffected");
+    }
+
+    #[test]
+    fn phrases_with_chat_spellings_meet_messages_with_them() {
+        // Messages read "pls" as "please" and "ya" as "you": phrases must too.
+        let phrases = [CustomPhrase { text: "pls help him".into(), level: Level::Emergency, regex: false }];
+        let detector = Detector::with_phrases(&phrases).unwrap();
+        assert_eq!(detector.scan("plz help him").level, Level::Emergency);
+        assert_eq!(detector.scan("please help him").level, Level::Emergency);
+        assert_eq!(level("es peligroso mezclar clona con lean? ya me tome dos pastillas"), Level::Concern);
     }
 }
 
