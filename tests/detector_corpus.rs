@@ -293,6 +293,12 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_hb.tsv",
         "crisis_hc.tsv",
         "crisis_review_g.tsv",
+        "crisis_hd.tsv",
+        "crisis_he.tsv",
+        "crisis_hf.tsv",
+        "crisis_hg.tsv",
+        "crisis_hh.tsv",
+        "crisis_hi.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

@@ -951,6 +951,22 @@ mod tests {
     }
 
     #[test]
+    fn a_question_asked_in_the_middle_of_it_does_not_soften_it() {
+        assert_levels(&[
+            (
+                "i have a warrant if i call 911 do they run my name?? she slid off the bed and isnt waking up",
+                Level::Emergency,
+            ),
+            (
+                "how long between doses bc the first one did nothing hes still floppy and blue around the mouth",
+                Level::Emergency,
+            ),
+            ("general question nobody is hurt: if i call 911 for someone od'ing do i get arrested", Level::None),
+            ("what do i do if he stops breathing", Level::Concern),
+        ]);
+    }
+
+    #[test]
     fn worry_without_signs_is_concern() {
         for text in ["i think i took too much", "nodding out hard after that"] {
             assert_eq!(level(text), Level::Concern, "{text}");
