@@ -299,6 +299,12 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_hg.tsv",
         "crisis_hh.tsv",
         "crisis_hi.tsv",
+        "crisis_hj.tsv",
+        "crisis_hk.tsv",
+        "crisis_hl.tsv",
+        "crisis_hm.tsv",
+        "crisis_hn.tsv",
+        "crisis_ho.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()

@@ -961,6 +961,8 @@ mod tests {
                 "how long between doses bc the first one did nothing hes still floppy and blue around the mouth",
                 Level::Emergency,
             ),
+            ("is it bad if i grind my knuckles on his chest and he doesnt even flinch??", Level::Emergency),
+            ("if i stop answering call 911 to my place, lips going blue", Level::Emergency),
             ("general question nobody is hurt: if i call 911 for someone od'ing do i get arrested", Level::None),
             ("what do i do if he stops breathing", Level::Concern),
         ]);
