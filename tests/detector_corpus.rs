@@ -305,6 +305,7 @@ fn detector_meets_recall_and_false_positive_targets() {
         "crisis_hm.tsv",
         "crisis_hn.tsv",
         "crisis_ho.tsv",
+        "crisis_review_h.tsv",
     ];
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
         .unwrap()
